@@ -1,0 +1,101 @@
+"""lamina: Keras-style deep learning on a lean NumPy engine.
+
+``import lamina as keras`` or ``import lamina as tf``: the top-level namespace is both the
+Keras namespace (``lamina.Sequential``, ``lamina.layers``) and the TensorFlow one
+(``lamina.constant``, ``lamina.GradientTape``, ``lamina.keras`` is ``lamina`` itself).
+Heavy submodules load on first use, so ``import lamina`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+__version__ = "0.1.0"
+
+from lamina import dtypes
+from lamina.autodiff import GradientTape, Tensor, TensorShape, Variable
+from lamina.dtypes import (
+    DType,
+    as_dtype,
+    bool_ as bool,  # noqa: A001  (tf.bool)
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from lamina.ops import *  # noqa: F403  (the tf.* functions)
+
+#: ``tf.keras`` is lamina itself.
+keras = sys.modules[__name__]
+
+# Submodules and names loaded on first access: name -> (module, attribute or None).
+_LAZY: dict[str, tuple[str, str | None]] = {
+    # Keras namespaces
+    "activations": ("lamina.activations", None),
+    "applications": ("lamina.applications", None),
+    "backend": ("lamina.backend", None),
+    "callbacks": ("lamina.callbacks", None),
+    "constraints": ("lamina.constraints", None),
+    "datasets": ("lamina.datasets", None),
+    "initializers": ("lamina.initializers", None),
+    "layers": ("lamina.layers", None),
+    "losses": ("lamina.losses", None),
+    "metrics": ("lamina.metrics", None),
+    "models": ("lamina.models", None),
+    "optimizers": ("lamina.optimizers", None),
+    "preprocessing": ("lamina.preprocessing", None),
+    "regularizers": ("lamina.regularizers", None),
+    "saving": ("lamina.saving", None),
+    "utils": ("lamina.utils", None),
+    "compat": ("lamina.compat", None),
+    "legacy": ("lamina.legacy", None),
+    "ops": ("lamina.ops", None),
+    # TensorFlow namespaces
+    "math": ("lamina.math", None),
+    "nn": ("lamina.nn", None),
+    "linalg": ("lamina.linalg", None),
+    "random": ("lamina.random", None),
+    "config": ("lamina.config", None),
+    # Keras classes at top level
+    "Sequential": ("lamina.models", "Sequential"),
+    "Model": ("lamina.models", "Model"),
+    "Input": ("lamina.layers", "Input"),
+    "InputLayer": ("lamina.layers", "InputLayer"),
+    "Layer": ("lamina.layers", "Layer"),
+    "Optimizer": ("lamina.optimizers", "Optimizer"),
+    "Loss": ("lamina.losses", "Loss"),
+    "Metric": ("lamina.metrics", "Metric"),
+    "Callback": ("lamina.callbacks", "Callback"),
+    "Initializer": ("lamina.initializers", "Initializer"),
+    "Regularizer": ("lamina.regularizers", "Regularizer"),
+    "load_model": ("lamina.models", "load_model"),
+    "utils_set_random_seed": ("lamina.utils", "set_random_seed"),
+}
+
+
+def __getattr__(name: str):
+    try:
+        module_name, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'lamina' has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

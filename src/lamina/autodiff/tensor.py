@@ -1,0 +1,168 @@
+"""``Tensor``: an immutable NumPy array that ops and the tape understand.
+
+A Tensor holds one ``numpy.ndarray`` (``_value``). It never changes after creation, so the
+tape can keep references to inputs and outputs of ops. Arithmetic operators are bound by
+``lamina.ops`` (see ``ops/operators.py``), keeping this file free of op logic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.dtypes import DType, dtype_of
+
+
+class TensorShape(tuple):
+    """A tuple of dimensions (``None`` for unknown) with TensorFlow's helpers."""
+
+    def __new__(cls, dims=()):
+        if dims is None:
+            dims = ()
+        if isinstance(dims, int):
+            dims = (dims,)
+        return super().__new__(cls, (None if d is None else int(d) for d in dims))
+
+    def as_list(self) -> list:
+        return list(self)
+
+    @property
+    def rank(self) -> int:
+        return len(self)
+
+    @property
+    def ndims(self) -> int:
+        return len(self)
+
+    @property
+    def dims(self) -> list:
+        return list(self)
+
+    def num_elements(self) -> int | None:
+        if any(d is None for d in self):
+            return None
+        return int(np.prod(self, dtype=np.int64))
+
+    def is_fully_defined(self) -> bool:
+        return all(d is not None for d in self)
+
+    def __getitem__(self, key):
+        r = super().__getitem__(key)
+        return TensorShape(r) if isinstance(key, slice) else r
+
+    def __repr__(self) -> str:
+        return f"TensorShape({list(self)})"
+
+    def __str__(self) -> str:
+        return _shape_str(self)
+
+
+class Tensor:
+    """An immutable n-dimensional array with a dtype, usable in every lamina op."""
+
+    __slots__ = ("_value", "_keras_history", "__weakref__")
+    __array_priority__ = 100  # NumPy defers ``ndarray + Tensor`` to Tensor.__radd__
+    _kind = "Tensor"
+
+    def __init__(self, value) -> None:
+        if type(value) is not np.ndarray:
+            value = np.asarray(value)
+        self._value = value
+        self._keras_history = None
+
+    # --- reading --------------------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The value as a NumPy array (a NumPy scalar for rank 0)."""
+        v = self._value
+        return v[()] if v.ndim == 0 else v
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape(self._value.shape)
+
+    @property
+    def dtype(self) -> DType:
+        return dtype_of(self._value)
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    @property
+    def rank(self) -> int:
+        return self._value.ndim
+
+    @property
+    def device(self) -> str:
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    def __array__(self, dtype=None, copy=None):
+        v = self._value
+        if dtype is not None and v.dtype != dtype:
+            return v.astype(dtype)
+        return v.copy() if copy else v
+
+    def __len__(self) -> int:
+        if self._value.ndim == 0:
+            raise TypeError("len() of a 0-d (scalar) tensor is not defined")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        from lamina.ops import unstack
+
+        return iter(unstack(self))
+
+    def __bool__(self) -> bool:
+        if self._value.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor with shape {tuple(self._value.shape)} is "
+                "ambiguous. Use lamina.reduce_any or lamina.reduce_all."
+            )
+        return bool(self._value)
+
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __index__(self) -> int:
+        if self._value.dtype.kind not in "iu":
+            raise TypeError(f"Only integer tensors can be used as an index, not {self.dtype.name}")
+        return int(self._value)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __format__(self, spec: str) -> str:
+        if self._value.ndim == 0:
+            return format(self._value.item(), spec)
+        return format(str(self), spec)
+
+    # --- printing -------------------------------------------------------------------
+    def __repr__(self) -> str:
+        v = self._value
+        np_repr = np.array2string(v) if v.ndim == 0 else repr(v)
+        return (
+            f"<lamina.{self._kind}: shape={_shape_str(v.shape)}, "
+            f"dtype={self.dtype.name}, numpy={np_repr}>"
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"lamina.{self._kind}({np.array2string(self._value)}, "
+            f"shape={_shape_str(self._value.shape)}, dtype={self.dtype.name})"
+        )
+
+    # Operators (+, -, *, @, <, ==, [], ...) are attached by lamina.ops.operators.
+
+
+def _shape_str(shape: tuple) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+__all__ = ["Tensor", "TensorShape", "DType"]

@@ -1,0 +1,97 @@
+"""``Variable``: a named, mutable tensor (weights, optimizer slots, counters).
+
+Assignments write into the same NumPy buffer, so anything holding the array (an optimizer's
+fused update, a compiled training plan) sees the new value without re-fetching it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.autodiff.tensor import Tensor, _shape_str
+from lamina.dtypes import as_dtype
+
+
+class Variable(Tensor):
+    """A mutable tensor. Trainable variables are watched by ``GradientTape`` automatically."""
+
+    __slots__ = ("name", "trainable", "constraint", "regularizer", "_path")
+    _kind = "Variable"
+
+    def __init__(
+        self,
+        initial_value=None,
+        trainable: bool = True,
+        name: str | None = None,
+        dtype=None,
+        shape=None,
+        constraint=None,
+        regularizer=None,
+        **kwargs,
+    ) -> None:
+        if initial_value is None:
+            raise ValueError("A Variable needs an `initial_value` (an array, tensor or callable).")
+        if callable(initial_value) and not isinstance(initial_value, (Tensor, np.ndarray)):
+            initial_value = initial_value()
+        if isinstance(initial_value, Tensor):
+            initial_value = initial_value._value
+        np_dtype = None if dtype is None else as_dtype(dtype)._np
+        value = np.array(initial_value, dtype=np_dtype, copy=True)
+        if dtype is None and value.dtype == np.float64 and not isinstance(
+            initial_value, np.ndarray
+        ):
+            value = value.astype(np.float32)  # Python floats become float32, as TensorFlow
+        if dtype is None and value.dtype == np.int64 and not isinstance(initial_value, np.ndarray):
+            value = value.astype(np.int32)
+        super().__init__(value)
+        self.name = name or "Variable"
+        self.trainable = bool(trainable)
+        self.constraint = constraint
+        self.regularizer = regularizer
+        self._path = kwargs.pop("path", None)
+
+    # --- mutation (in place: the buffer keeps its identity) ---------------------------
+    def assign(self, value, read_value: bool = True):
+        v = value._value if isinstance(value, Tensor) else np.asarray(value)
+        if v.shape != self._value.shape:
+            try:
+                np.broadcast_to(v, self._value.shape)
+            except ValueError:
+                raise ValueError(
+                    f"Cannot assign a value of shape {tuple(v.shape)} to variable "
+                    f"'{self.name}' of shape {tuple(self._value.shape)}."
+                ) from None
+        np.copyto(self._value, v, casting="unsafe")
+        return self if read_value else None
+
+    def assign_add(self, delta, read_value: bool = True):
+        d = delta._value if isinstance(delta, Tensor) else delta
+        np.add(self._value, d, out=self._value, casting="unsafe")
+        return self if read_value else None
+
+    def assign_sub(self, delta, read_value: bool = True):
+        d = delta._value if isinstance(delta, Tensor) else delta
+        np.subtract(self._value, d, out=self._value, casting="unsafe")
+        return self if read_value else None
+
+    def read_value(self) -> Tensor:
+        """A Tensor snapshot of the current value."""
+        return Tensor(self._value.copy())
+
+    def value(self) -> Tensor:
+        return self.read_value()
+
+    @property
+    def path(self) -> str:
+        return self._path or self.name
+
+    def __repr__(self) -> str:
+        v = self._value
+        np_repr = np.array2string(v) if v.ndim == 0 else repr(v)
+        return (
+            f"<lamina.Variable '{self.name}:0' shape={_shape_str(v.shape)} "
+            f"dtype={self.dtype.name}, numpy={np_repr}>"
+        )
+
+    def __hash__(self) -> int:
+        return id(self)

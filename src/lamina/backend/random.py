@@ -1,0 +1,38 @@
+"""The library's one source of randomness.
+
+lamina draws every random number (initializers, dropout masks, shuffling, ``lamina.random``)
+from NumPy's global ``RandomState``. So ``np.random.seed(s)``, ``lamina.random.set_seed(s)``
+and ``lamina.utils.set_random_seed(s)`` all make a run repeatable, as the tutorials expect.
+"""
+
+from __future__ import annotations
+
+import random as _pyrandom
+
+import numpy as np
+
+
+def rng() -> np.random.RandomState:
+    """The shared random state (NumPy's global one, so ``np.random.seed`` governs it)."""
+    return np.random.mtrand._rand
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python's, NumPy's and lamina's random numbers (they are one source)."""
+    if seed is None:
+        np.random.seed(None)
+        _pyrandom.seed(None)
+        return
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"`seed` must be an integer, received {seed!r}") from None
+    np.random.seed(seed % (2**32))
+    _pyrandom.seed(seed)
+
+
+def make_rng(seed: int | None) -> np.random.RandomState:
+    """A private random state for an explicit ``seed=`` argument, else the shared one."""
+    if seed is None:
+        return rng()
+    return np.random.RandomState(int(seed) % (2**32))

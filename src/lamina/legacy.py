@@ -1,0 +1,51 @@
+"""Every Keras 2 / tf.keras 2.x spelling lamina accepts, in one place.
+
+Code that meets a user-supplied name or keyword looks it up here instead of carrying its own
+special cases. Add new aliases to the table they belong to.
+"""
+
+from __future__ import annotations
+
+#: Old keyword argument -> current keyword, per kind of object.
+KWARG_ALIASES: dict[str, dict[str, str]] = {
+    "optimizer": {"lr": "learning_rate"},
+    "layer": {"W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
+              "init": "kernel_initializer", "output_dim": "units", "nb_epoch": "epochs"},
+    "fit": {"nb_epoch": "epochs"},
+}
+
+#: Old metric names -> the name Keras 2.x/3 resolves them to (printed names stay as given).
+METRIC_ALIASES: dict[str, str] = {
+    "acc": "accuracy",
+}
+
+#: History keys: the Keras 2 name a user may read -> the key lamina stores.
+HISTORY_KEY_ALIASES: dict[str, str] = {
+    "acc": "accuracy",
+    "val_acc": "val_accuracy",
+}
+
+#: Keras 2 / tf.keras module paths -> lamina modules (used by the import hook).
+MODULE_ALIASES: dict[str, str] = {
+    "keras.engine": "lamina.models",
+    "keras.engine.sequential": "lamina.models",
+    "keras.engine.training": "lamina.models",
+    "keras.engine.functional": "lamina.models",
+    "keras.engine.base_layer": "lamina.layers",
+    "keras.engine.input_layer": "lamina.layers",
+    "keras.wrappers": "lamina.utils",
+}
+
+
+def rename_kwargs(kind: str, kwargs: dict) -> dict:
+    """Return ``kwargs`` with legacy keyword names replaced by their current names."""
+    table = KWARG_ALIASES.get(kind, {})
+    if not table or not any(k in table for k in kwargs):
+        return kwargs
+    out = {}
+    for key, value in kwargs.items():
+        new = table.get(key, key)
+        if new in out and new != key:
+            raise TypeError(f"Both `{key}` and `{new}` were given; they are the same argument.")
+        out[new] = value
+    return out

@@ -1,0 +1,325 @@
+"""The ops the tape itself needs: conversion, broadcasting arithmetic, sums and reshapes.
+
+Each op computes its result with NumPy and hands :func:`record` a VJP closure written with
+lamina ops (so gradients are themselves differentiable). Arguments that are not Tensors are
+converted to the dtype of the Tensor they meet, as TensorFlow converts Python numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.autodiff.tape import record
+from lamina.autodiff.tensor import Tensor
+from lamina.backend.config import floatx
+from lamina.dtypes import as_dtype
+
+_FLOAT_KINDS = "fc"
+
+
+# --- conversion ---------------------------------------------------------------------------
+def _to_array(value, dtype=None) -> np.ndarray:
+    """NumPy array for ``value`` with TensorFlow's defaults for Python data."""
+    if isinstance(value, Tensor):
+        arr = value._value
+        return arr if dtype is None else arr.astype(dtype, copy=False)
+    if dtype is not None:
+        try:
+            return np.asarray(value, dtype=dtype)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"Cannot convert {_short(value)} to a tensor of dtype "
+                            f"{np.dtype(dtype).name}: {e}") from None
+    if isinstance(value, np.ndarray):
+        return value
+    if hasattr(value, "__array__") and not isinstance(value, (list, tuple)):
+        return np.asarray(value)
+    arr = np.asarray(value)
+    # Python floats -> float32, Python ints -> int32, as TensorFlow.
+    if arr.dtype == np.float64 and not isinstance(value, np.floating):
+        arr = arr.astype(floatx())
+    elif arr.dtype == np.int64 and not isinstance(value, np.integer):
+        arr = arr.astype(np.int32)
+    elif arr.dtype.kind in "US":
+        arr = arr.astype(object)
+    elif arr.dtype == object:
+        raise TypeError(f"Cannot convert {_short(value)} to a tensor: ragged or mixed-type data.")
+    return arr
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
+    """Return ``value`` as a Tensor (Tensors and Variables pass through unchanged)."""
+    if isinstance(value, Tensor) and (dtype is None or value._value.dtype == as_dtype(dtype)._np):
+        return value
+    if isinstance(value, Tensor):
+        src, dst = value.dtype, as_dtype(dtype)
+        raise ValueError(
+            f"Tensor conversion requested dtype {dst.name} for Tensor with dtype {src.name}. "
+            "Use lamina.cast to change a tensor's dtype."
+        )
+    np_dtype = None if dtype is None else as_dtype(dtype)._np
+    if np_dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
+        arr = np.asarray(value)
+        if arr.dtype.kind in "iuf":
+            np_dtype = as_dtype(dtype_hint)._np
+    return Tensor(_to_array(value, np_dtype))
+
+
+def constant(value, dtype=None, shape=None, name=None) -> Tensor:
+    """A Tensor holding ``value`` (a copy), optionally cast and broadcast to ``shape``."""
+    np_dtype = None if dtype is None else as_dtype(dtype)._np
+    arr = np.array(_to_array(value, np_dtype), copy=True)
+    if shape is not None:
+        shape = tuple(shape)
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == int(np.prod(shape)):
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(
+                f"constant: cannot give a value of {arr.size} elements the shape {shape}."
+            )
+    return Tensor(arr)
+
+
+def as_tensor_pair(a, b, op: str) -> tuple[Tensor, Tensor]:
+    """Convert the operands of a binary op: non-Tensors take the Tensor's dtype."""
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if ta and tb:
+        if a._value.dtype != b._value.dtype:
+            raise TypeError(
+                f"{op}: both inputs must have the same dtype, received {a.dtype.name} and "
+                f"{b.dtype.name}. Use lamina.cast() on one of them."
+            )
+        return a, b
+    if ta:
+        return a, Tensor(_to_array(b, _scalar_dtype(b, a._value.dtype)))
+    if tb:
+        return Tensor(_to_array(a, _scalar_dtype(a, b._value.dtype))), b
+    a = convert_to_tensor(a)
+    return a, Tensor(_to_array(b, a._value.dtype))
+
+
+def _scalar_dtype(value, dtype: np.dtype):
+    """The dtype a non-Tensor operand converts to when it meets a tensor of ``dtype``."""
+    if isinstance(value, np.ndarray) and value.dtype.kind != dtype.kind \
+            and not (value.dtype.kind in "iub" and dtype.kind == "f"):
+        return None if dtype.kind in "iu" and value.dtype.kind == "f" else dtype
+    return dtype
+
+
+def _short(value) -> str:
+    r = repr(value)
+    return r if len(r) < 60 else r[:57] + "..."
+
+
+# --- broadcasting -------------------------------------------------------------------------
+def unbroadcast(g: Tensor, shape: tuple) -> Tensor:
+    """Sum ``g`` over the axes that broadcasting added or stretched, to get ``shape``."""
+    gshape = g._value.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, d in enumerate(shape) if d == 1 and gshape[i + lead] != 1
+    )
+    if axes:
+        g = reduce_sum(g, axis=axes, keepdims=False)
+    if g._value.shape != shape:
+        g = reshape(g, shape)
+    return g
+
+
+def _binary_grads_shape(x: Tensor, y: Tensor):
+    return x._value.shape, y._value.shape
+
+
+# --- arithmetic ---------------------------------------------------------------------------
+def add(x, y, name=None) -> Tensor:
+    x, y = as_tensor_pair(x, y, "add")
+    sx, sy = x._value.shape, y._value.shape
+    return record(np.add(x._value, y._value), (x, y),
+                  lambda g: (unbroadcast(g, sx), unbroadcast(g, sy)))
+
+
+def subtract(x, y, name=None) -> Tensor:
+    x, y = as_tensor_pair(x, y, "subtract")
+    sx, sy = x._value.shape, y._value.shape
+    return record(np.subtract(x._value, y._value), (x, y),
+                  lambda g: (unbroadcast(g, sx), unbroadcast(negative(g), sy)))
+
+
+def multiply(x, y, name=None) -> Tensor:
+    x, y = as_tensor_pair(x, y, "multiply")
+    sx, sy = x._value.shape, y._value.shape
+    return record(np.multiply(x._value, y._value), (x, y),
+                  lambda g: (unbroadcast(multiply(g, y), sx), unbroadcast(multiply(g, x), sy)))
+
+
+def divide(x, y, name=None) -> Tensor:
+    """True division; integer inputs give float64 as TensorFlow's ``truediv``."""
+    x, y = as_tensor_pair(x, y, "divide")
+    if x._value.dtype.kind in "iub":
+        dt = np.float64 if x._value.dtype.itemsize > 2 else np.float32
+        x, y = Tensor(x._value.astype(dt)), Tensor(y._value.astype(dt))
+    sx, sy = x._value.shape, y._value.shape
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.true_divide(x._value, y._value)
+    return record(out, (x, y), lambda g: (
+        unbroadcast(divide(g, y), sx),
+        unbroadcast(negative(multiply(g, divide(divide(x, y), y))), sy),
+    ))
+
+
+def negative(x, name=None) -> Tensor:
+    x = convert_to_tensor(x)
+    return record(np.negative(x._value), (x,), lambda g: (negative(g),))
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, name=None) -> Tensor:
+    """Matrix product over the last two axes (batched over leading axes), as ``tf.matmul``."""
+    a, b = as_tensor_pair(a, b, "matmul")
+    if a.ndim < 2 or b.ndim < 2:
+        raise ValueError(
+            f"matmul: both inputs must be at least 2-D, received shapes {tuple(a.shape)} "
+            f"and {tuple(b.shape)}."
+        )
+    av = np.swapaxes(a._value, -1, -2) if transpose_a else a._value
+    bv = np.swapaxes(b._value, -1, -2) if transpose_b else b._value
+    if av.shape[-1] != bv.shape[-2]:
+        raise ValueError(
+            f"matmul: inner dimensions do not match: {tuple(a.shape)} @ {tuple(b.shape)}"
+            f"{' (transpose_a)' if transpose_a else ''}{' (transpose_b)' if transpose_b else ''}."
+        )
+    sa, sb = a._value.shape, b._value.shape
+
+    def vjp(g):
+        # Gradient w.r.t. the (possibly transposed) operands, then undo the transposes.
+        ga = matmul(g, b, transpose_b=not transpose_b) if not transpose_a else \
+            matmul(b, g, transpose_a=transpose_b, transpose_b=True)
+        gb = matmul(a, g, transpose_a=not transpose_a) if not transpose_b else \
+            matmul(g, a, transpose_a=True, transpose_b=transpose_a)
+        return unbroadcast(ga, sa), unbroadcast(gb, sb)
+
+    return record(np.matmul(av, bv), (a, b), vjp)
+
+
+# --- shape and reduction ------------------------------------------------------------------
+def _norm_axis(axis, ndim: int):
+    if axis is None:
+        return None
+    if isinstance(axis, Tensor):
+        axis = axis._value.tolist()
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(a) % ndim if ndim else 0 for a in axis)
+    return (int(axis) % ndim if ndim else 0,)
+
+
+def reshape(tensor, shape, name=None) -> Tensor:
+    x = convert_to_tensor(tensor)
+    if isinstance(shape, Tensor):
+        shape = shape._value.tolist()
+    shape = tuple(-1 if d is None else int(d) for d in shape) if not isinstance(shape, int) \
+        else (shape,)
+    try:
+        out = x._value.reshape(shape)
+    except ValueError:
+        raise ValueError(
+            f"reshape: cannot reshape a tensor with {x._value.size} elements to shape "
+            f"{list(shape)} (input shape {tuple(x.shape)})."
+        ) from None
+    sx = x._value.shape
+    return record(out, (x,), lambda g: (reshape(g, sx),))
+
+
+def broadcast_to(input, shape, name=None) -> Tensor:
+    x = convert_to_tensor(input)
+    shape = tuple(int(d) for d in (shape._value.tolist() if isinstance(shape, Tensor) else shape))
+    try:
+        out = np.broadcast_to(x._value, shape)
+    except ValueError:
+        raise ValueError(
+            f"broadcast_to: cannot broadcast shape {tuple(x.shape)} to {shape}."
+        ) from None
+    sx = x._value.shape
+    return record(np.ascontiguousarray(out), (x,), lambda g: (unbroadcast(g, sx),))
+
+
+def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    x = convert_to_tensor(input_tensor)
+    axes = _norm_axis(axis, x.ndim)
+    v = x._value
+    out = np.sum(v, axis=axes, keepdims=keepdims)
+    if v.dtype.kind == "b":
+        out = out.astype(np.int32)
+    elif out.dtype != v.dtype:
+        out = out.astype(v.dtype)
+    sx = v.shape
+
+    def vjp(g):
+        if not keepdims and axes is not None:
+            kshape = tuple(1 if i in axes else d for i, d in enumerate(sx))
+            g = reshape(g, kshape)
+        elif not keepdims:
+            g = reshape(g, (1,) * len(sx))
+        return (broadcast_to(g, sx),)
+
+    return record(np.asarray(out), (x,), vjp)
+
+
+def exp(x, name=None) -> Tensor:
+    x = _float_input(x, "exp")
+    y = np.exp(x._value)
+    out = record(y, (x,), lambda g: (multiply(g, out),))
+    return out
+
+
+def log(x, name=None) -> Tensor:
+    x = _float_input(x, "log")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.log(x._value)
+    return record(y, (x,), lambda g: (divide(g, x),))
+
+
+def _float_input(x, op: str) -> Tensor:
+    """Inputs of transcendental ops: Python numbers become floatx; integer tensors are refused."""
+    if isinstance(x, Tensor):
+        if x._value.dtype.kind not in _FLOAT_KINDS:
+            raise TypeError(
+                f"{op}: expected a float tensor, received dtype {x.dtype.name}. "
+                "Use lamina.cast(x, 'float32') first."
+            )
+        return x
+    arr = _to_array(x)
+    if arr.dtype.kind not in _FLOAT_KINDS:
+        arr = arr.astype(floatx())
+    return Tensor(arr)
+
+
+def ones_like(input, dtype=None, name=None) -> Tensor:
+    v = _to_array(input)
+    return Tensor(np.ones(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+
+
+def zeros_like(input, dtype=None, name=None) -> Tensor:
+    v = _to_array(input)
+    return Tensor(np.zeros(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+
+
+def cast(x, dtype, name=None) -> Tensor:
+    """Change the element type; the gradient flows back between float types only."""
+    x = convert_to_tensor(x)
+    dst = as_dtype(dtype)._np
+    src = x._value.dtype
+    if src == dst:
+        return x
+    if src.kind in _FLOAT_KINDS and dst.kind in "iu":
+        out = np.trunc(x._value).astype(dst)  # TensorFlow truncates toward zero
+    else:
+        out = x._value.astype(dst)
+    return record(out, (x,), lambda g: (cast(g, src) if dst.kind in _FLOAT_KINDS else None,))
+
+
+def stop_gradient(input, name=None) -> Tensor:
+    """The same value, cut off from the tape."""
+    x = convert_to_tensor(input)
+    return Tensor(x._value)
