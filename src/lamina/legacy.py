@@ -12,6 +12,7 @@ KWARG_ALIASES: dict[str, dict[str, str]] = {
     "layer": {"W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
               "init": "kernel_initializer", "output_dim": "units", "nb_epoch": "epochs"},
     "fit": {"nb_epoch": "epochs"},
+    "dataset": {"nb_words": "num_words"},  # imdb / reuters load_data
 }
 
 #: Old metric names -> the name Keras 2.x/3 resolves them to (printed names stay as given).
