@@ -1,0 +1,158 @@
+"""Read and write the Keras 3 weights layout (``model.weights.h5``, ``*.weights.h5``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.saving.errors import ModelFileError
+from lamina.saving.walk import own_variables, sublayers, vars_path, walk
+
+#: Largest single array lamina agrees to read from a file (elements), against absurd sizes.
+MAX_ARRAY_ELEMENTS = 2**31
+
+
+def write_model_weights(h5, model, include_optimizer: bool = True) -> None:
+    """Write every layer's variables (and the optimizer's) under Keras 3 object paths."""
+    for path, layer in walk(model):
+        group = h5.require_group(vars_path(path))
+        name = getattr(layer, "name", None)
+        if isinstance(name, str):
+            group.attrs["name"] = name
+        for i, v in enumerate(own_variables(layer)):
+            group.create_dataset(str(i), data=np.asarray(v._value))
+    optimizer = getattr(model, "optimizer", None)
+    if include_optimizer and optimizer is not None and not isinstance(optimizer, str):
+        variables = optimizer_variables(optimizer)
+        if variables:
+            group = h5.require_group("optimizer/vars")
+            group.attrs["name"] = str(getattr(optimizer, "name", type(optimizer).__name__))
+            for i, v in enumerate(variables):
+                group.create_dataset(str(i), data=np.asarray(getattr(v, "_value", v)))
+
+
+def optimizer_variables(optimizer) -> list:
+    vs = getattr(optimizer, "variables", None)
+    if callable(vs):
+        vs = vs()
+    return list(vs or [])
+
+
+def read_array(dataset, where: str, path) -> np.ndarray:
+    """A dataset's array after checking it is a plain numeric array of sane size."""
+    import h5py
+
+    if not isinstance(dataset, h5py.Dataset):
+        raise ModelFileError(path, f"'{where}' should be an array but is a group")
+    if dataset.dtype.kind not in "biuf":
+        raise ModelFileError(path, f"'{where}' holds {dataset.dtype}, not numbers")
+    size = int(np.prod(dataset.shape, dtype=np.int64)) if dataset.shape else 1
+    if size > MAX_ARRAY_ELEMENTS:
+        raise ModelFileError(path, f"'{where}' claims {size} elements, more than lamina reads")
+    try:
+        return dataset[()]
+    except Exception as e:  # h5py raises many types for corrupt chunks
+        raise ModelFileError(path, f"'{where}' cannot be read ({type(e).__name__}: {e})") from None
+
+
+def _vars_group(h5, path: str, layer, container_groups: dict | None):
+    """The file's vars group for ``layer``: by Keras path, else by the layer's name."""
+    group = h5.get(vars_path(path))
+    name = getattr(layer, "name", None)
+    if group is not None and (name is None or group.attrs.get("name", name) == name):
+        return group
+    if container_groups and name in container_groups:
+        return container_groups[name]
+    return group
+
+
+def _groups_by_name(h5, path: str) -> dict:
+    """Map layer name -> vars group among the children of the container at ``path``."""
+    base = h5.get(f"{path}/layers" if path else "layers")
+    out = {}
+    if base is None:
+        return out
+    for key in base:
+        g = base[key].get("vars") if hasattr(base[key], "get") else None
+        if g is not None and "name" in g.attrs:
+            out[str(g.attrs["name"])] = g
+    return out
+
+
+def load_model_weights(h5, model, path, skip_mismatch: bool = False,
+                       load_optimizer: bool = True) -> None:
+    """Assign the file's arrays to the model's variables (shapes and counts checked)."""
+    import h5py
+
+    if not isinstance(h5, h5py.Group):
+        raise ModelFileError(path, "not an HDF5 weights file")
+    containers: dict[str, dict] = {}
+    problems = []
+    for p, layer in walk(model):
+        parent = p.rsplit("/layers/", 1)[0] if "/layers/" in p else ""
+        if p and parent not in containers:
+            containers[parent] = _groups_by_name(h5, parent)
+        variables = own_variables(layer)
+        group = _vars_group(h5, p, layer, containers.get(parent) if p else None)
+        if not variables:
+            continue
+        lname = getattr(layer, "name", p or "model")
+        if group is None:
+            problems.append(f"no weights for layer '{lname}' (expected at '{vars_path(p)}')")
+            continue
+        keys = [k for k in group if k.isdigit()]
+        if len(keys) != len(variables):
+            problems.append(
+                f"layer '{lname}' expects {len(variables)} variables, the file has {len(keys)}"
+            )
+            continue
+        arrays = [read_array(group[str(i)], f"{vars_path(p)}/{i}", path)
+                  for i in range(len(variables))]
+        bad = [(v, a) for v, a in zip(variables, arrays) if tuple(v.shape) != a.shape]
+        if bad:
+            v, a = bad[0]
+            problems.append(
+                f"layer '{lname}': variable '{getattr(v, 'name', '?')}' has shape "
+                f"{tuple(v.shape)}, the file has {a.shape}"
+            )
+            continue
+        for v, a in zip(variables, arrays):
+            v.assign(a)
+    if problems and not skip_mismatch:
+        raise ModelFileError(path, "; ".join(problems))
+    optimizer = getattr(model, "optimizer", None)
+    group = h5.get("optimizer/vars")
+    if load_optimizer and group is not None and optimizer is not None \
+            and not isinstance(optimizer, str):
+        arrays = [read_array(group[str(i)], f"optimizer/vars/{i}", path)
+                  for i in range(len([k for k in group if k.isdigit()]))]
+        restore_optimizer(optimizer, model, arrays, path)
+
+
+def restore_optimizer(optimizer, model, arrays: list, path) -> None:
+    """Build the optimizer's slots for the model's variables and fill them from ``arrays``."""
+    build = getattr(optimizer, "build", None)
+    if callable(build) and not getattr(optimizer, "built", False):
+        build(list(getattr(model, "trainable_variables", [])))
+    variables = optimizer_variables(optimizer)
+    if len(variables) != len(arrays):
+        raise ModelFileError(
+            path,
+            f"the optimizer has {len(variables)} variables, the file stores {len(arrays)}",
+        )
+    for v, a in zip(variables, arrays):
+        if tuple(np.shape(v._value)) != a.shape:
+            raise ModelFileError(
+                path, f"optimizer variable shape {tuple(np.shape(v._value))} != file {a.shape}"
+            )
+        v.assign(a)
+
+
+def leaf_layers(model) -> list:
+    """Layers without sublayers, depth-first (for by-order legacy loading)."""
+    out = []
+    for layer in sublayers(model) or []:
+        if sublayers(layer) is None:
+            out.append(layer)
+        else:
+            out.extend(leaf_layers(layer))
+    return out
