@@ -1,0 +1,414 @@
+"""Activation functions (``keras.activations``), callable on tensors and differentiable.
+
+Each function takes a Tensor (or array-like) and returns a Tensor built from lamina ops, so
+it can be used in a layer (``Dense(4, activation='relu')``), on its own
+(``activations.sigmoid(A)``) and on a ``GradientTape``. Every function's ``__name__`` is its
+Keras name, which is what ``serialize`` returns.
+
+``sigmoid`` and ``softmax`` outputs remember their logits, so the cross-entropy losses can
+use the exact logits form, as tf.keras does.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+
+import numpy as np
+
+from lamina.autodiff.tape import record
+from lamina.autodiff.tensor import Tensor
+from lamina.losses import _ops as K
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _x(x) -> Tensor:
+    return K.as_float(x)
+
+
+def _num(value, name: str, fn: str) -> float:
+    if isinstance(value, bool):
+        raise TypeError(f"{fn}: `{name}` must be a number, received {value!r}.")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{fn}: `{name}` must be a number, received {value!r}.") from None
+
+
+def _check_axis(axis, fn: str) -> int:
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{fn}: `axis` must be an integer, received {axis!r}.")
+    return int(axis)
+
+
+# --- rectifiers -----------------------------------------------------------------------------
+
+
+def relu(
+    x,
+    alpha: float = 0.0,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+    negative_slope: float | None = None,
+) -> Tensor:
+    """Rectified linear unit: ``max(x, 0)``, optionally leaky, capped and thresholded.
+
+    Args:
+        alpha: slope below the threshold (Keras 3 calls it ``negative_slope``).
+        max_value: upper cap of the output (None for no cap).
+        threshold: values below it are set to zero (or to the leaky line).
+    """
+    x = _x(x)
+    if negative_slope is not None:
+        alpha = negative_slope
+    alpha = _num(alpha, "alpha", "relu")
+    threshold = _num(threshold, "threshold", "relu")
+    if max_value is not None:
+        max_value = _num(max_value, "max_value", "relu")
+        if max_value < 0:
+            raise ValueError(f"relu: `max_value` must be >= 0, received {max_value!r}.")
+    if alpha == 0 and max_value is None and threshold == 0:
+        return K.relu(x)
+    v = x._value
+    dt = v.dtype
+    alpha_v, thr = np.asarray(alpha, dt), np.asarray(threshold, dt)
+    above = v > thr if threshold != 0 else v > 0
+    pos = np.where(above, v, np.zeros((), dt))
+    dpos = above.copy()
+    if max_value is not None:
+        cap = np.asarray(max_value, dt)
+        dpos &= pos <= cap
+        pos = np.minimum(pos, cap)
+    out = pos
+    if alpha != 0:
+        neg_mask = v < thr  # the part ``relu(threshold - x)`` is active
+        out = pos - alpha_v * np.where(neg_mask, thr - v, np.zeros((), dt))
+        deriv = dpos.astype(dt) + alpha_v * neg_mask.astype(dt)
+    else:
+        deriv = dpos.astype(dt)
+    return record(out.astype(dt, copy=False), (x,), lambda g: (K.multiply(g, K.const(deriv, g)),))
+
+
+def relu6(x) -> Tensor:
+    """``min(max(x, 0), 6)``."""
+    return relu(x, max_value=6.0)
+
+
+def leaky_relu(x, negative_slope: float = 0.2, alpha: float | None = None) -> Tensor:
+    """``x`` for positive inputs, ``negative_slope * x`` otherwise."""
+    x = _x(x)
+    slope = _num(negative_slope if alpha is None else alpha, "negative_slope", "leaky_relu")
+    v = x._value
+    pos = v > 0
+    s = np.asarray(slope, v.dtype)
+    d = np.where(pos, np.ones((), v.dtype), s)
+    return record(
+        np.where(pos, v, v * s).astype(v.dtype, copy=False),
+        (x,),
+        lambda g: (K.multiply(g, K.const(d, g)),),
+    )
+
+
+def elu(x, alpha: float = 1.0) -> Tensor:
+    """``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise."""
+    x = _x(x)
+    a = _num(alpha, "alpha", "elu")
+    v = x._value
+    pos = v > 0
+    av = np.asarray(a, v.dtype)
+    out_v = np.where(pos, v, av * np.expm1(np.minimum(v, 0))).astype(v.dtype, copy=False)
+
+    def vjp(g):
+        # d/dx = 1 (x > 0) or alpha * exp(x) = out + alpha
+        return (K.where(pos, g, K.multiply(g, K.add(out, K.const(a, out)))),)
+
+    out = record(out_v, (x,), vjp)
+    return out
+
+
+def selu(x) -> Tensor:
+    """Scaled ELU: ``scale * elu(x, alpha)`` with the self-normalising constants."""
+    x = _x(x)
+    return K.multiply(K.const(_SELU_SCALE, x), elu(x, _SELU_ALPHA))
+
+
+def celu(x, alpha: float = 1.0) -> Tensor:
+    """``max(x, 0) + min(alpha * (exp(x / alpha) - 1), 0)``."""
+    x = _x(x)
+    a = _num(alpha, "alpha", "celu")
+    if a == 0:
+        raise ValueError("celu: `alpha` must not be 0.")
+    return (
+        elu(K.multiply(x, K.const(1.0 / a, x)), 1.0)
+        if a == 1.0
+        else K.multiply(K.const(a, x), elu(K.multiply(x, K.const(1.0 / a, x)), 1.0))
+    )
+
+
+# --- sigmoids and softmax -------------------------------------------------------------------
+
+
+def sigmoid(x) -> Tensor:
+    """``1 / (1 + exp(-x))``, computed without overflow."""
+    x = _x(x)
+    out = K.sigmoid(x)
+    K.attach_logits(out, x, "sigmoid")
+    return out
+
+
+def hard_sigmoid(x) -> Tensor:
+    """Piecewise-linear sigmoid as tf.keras 2.x: ``clip(0.2 * x + 0.5, 0, 1)``."""
+    x = _x(x)
+    lin = K.add(K.multiply(x, K.const(0.2, x)), K.const(0.5, x))
+    return K.clip(lin, 0.0, 1.0)
+
+
+def log_sigmoid(x) -> Tensor:
+    """``log(sigmoid(x)) = -softplus(-x)``."""
+    x = _x(x)
+    return K.negative(K.softplus(K.negative(x)))
+
+
+def softmax(x, axis: int = -1) -> Tensor:
+    """Normalised exponentials along ``axis`` (shifted by the max for stability)."""
+    x = _x(x)
+    axis = _check_axis(axis, "softmax")
+    if x._value.ndim == 0:
+        raise ValueError("softmax: expected a tensor with at least one axis, received a scalar.")
+    out = K.softmax(x, axis)
+    K.attach_logits(out, x, "softmax")
+    return out
+
+
+def log_softmax(x, axis: int = -1) -> Tensor:
+    """``x - logsumexp(x, axis)``."""
+    x = _x(x)
+    axis = _check_axis(axis, "log_softmax")
+    return K.log_softmax(x, axis)
+
+
+# --- smooth functions -----------------------------------------------------------------------
+
+
+def tanh(x) -> Tensor:
+    """Hyperbolic tangent."""
+    return K.tanh(_x(x))
+
+
+def softplus(x) -> Tensor:
+    """``log(1 + exp(x))``, without overflow."""
+    return K.softplus(_x(x))
+
+
+def softsign(x) -> Tensor:
+    """``x / (1 + |x|)``."""
+    x = _x(x)
+    return K.divide(x, K.add(K.abs_(x), K.const(1.0, x)))
+
+
+def silu(x, beta: float = 1.0) -> Tensor:
+    """Swish / SiLU: ``x * sigmoid(beta * x)``."""
+    x = _x(x)
+    b = _num(beta, "beta", "silu")
+    z = x if b == 1.0 else K.multiply(x, K.const(b, x))
+    return K.multiply(x, K.sigmoid(z))
+
+
+def swish(x, beta: float = 1.0) -> Tensor:
+    """Swish / SiLU: ``x * sigmoid(beta * x)``."""
+    return silu(x, beta)
+
+
+def hard_silu(x) -> Tensor:
+    """Hard swish: ``x * relu6(x + 3) / 6``."""
+    x = _x(x)
+    return K.multiply(x, K.multiply(relu6(K.add(x, K.const(3.0, x))), K.const(1.0 / 6.0, x)))
+
+
+def hard_swish(x) -> Tensor:
+    """Hard swish: ``x * relu6(x + 3) / 6``."""
+    return hard_silu(x)
+
+
+def mish(x) -> Tensor:
+    """``x * tanh(softplus(x))``."""
+    x = _x(x)
+    return K.multiply(x, K.tanh(K.softplus(x)))
+
+
+def _erf(v: np.ndarray) -> np.ndarray:
+    """Error function in float64 (|error| < 1.2e-7, Numerical Recipes' erfc rational fit)."""
+    z = np.abs(v.astype(np.float64))
+    t = 1.0 / (1.0 + 0.5 * z)
+    poly = (
+        -z * z
+        - 1.26551223
+        + t
+        * (
+            1.00002368
+            + t
+            * (
+                0.37409196
+                + t
+                * (
+                    0.09678418
+                    + t
+                    * (
+                        -0.18628806
+                        + t
+                        * (
+                            0.27886807
+                            + t
+                            * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))
+                        )
+                    )
+                )
+            )
+        )
+    )
+    r = 1.0 - t * np.exp(poly)
+    return np.where(v >= 0, r, -r)
+
+
+def gelu(x, approximate: bool = False) -> Tensor:
+    """Gaussian error linear unit ``x * Phi(x)`` (``approximate=True``: the tanh form)."""
+    x = _x(x)
+    if approximate:
+        c = math.sqrt(2.0 / math.pi)
+        inner = K.multiply(
+            K.const(c, x), K.add(x, K.multiply(K.const(0.044715, x), K.multiply(K.square(x), x)))
+        )
+        return K.multiply(K.multiply(K.const(0.5, x), x), K.add(K.const(1.0, x), K.tanh(inner)))
+    v = x._value
+    cdf = 0.5 * (1.0 + _erf(v / math.sqrt(2.0)))
+    out = (v * cdf).astype(v.dtype)
+    pdf = np.exp(-0.5 * np.square(v.astype(np.float64))) / math.sqrt(2.0 * math.pi)
+    deriv = (cdf + v * pdf).astype(v.dtype)
+    return record(out, (x,), lambda g: (K.multiply(g, K.const(deriv, g)),))
+
+
+def exponential(x) -> Tensor:
+    """``exp(x)``."""
+    return K.exp(_x(x))
+
+
+def linear(x) -> Tensor:
+    """The identity: returns its input unchanged."""
+    return x if isinstance(x, Tensor) else _x(x)
+
+
+# --- lookup -----------------------------------------------------------------------------------
+
+_ALL = {
+    f.__name__: f
+    for f in (
+        relu,
+        relu6,
+        leaky_relu,
+        elu,
+        selu,
+        celu,
+        sigmoid,
+        hard_sigmoid,
+        log_sigmoid,
+        softmax,
+        log_softmax,
+        tanh,
+        softplus,
+        softsign,
+        silu,
+        swish,
+        hard_silu,
+        hard_swish,
+        mish,
+        gelu,
+        exponential,
+        linear,
+    )
+}
+#: Names ``get`` accepts that are not function names.
+_ALIASES = {"hard_swish": hard_swish, "None": linear}
+
+
+def serialize(activation) -> str | dict | None:
+    """The name of an activation function (what Keras stores in a layer config)."""
+    if activation is None:
+        return None
+    if isinstance(activation, str):
+        return activation
+    name = getattr(activation, "__name__", None)
+    if name in _ALL and _ALL[name] is activation:
+        return name
+    if hasattr(activation, "get_config"):
+        return {
+            "module": "keras.layers",
+            "class_name": type(activation).__name__,
+            "config": activation.get_config(),
+            "registered_name": None,
+        }
+    if name is not None:
+        return name
+    raise ValueError(f"Cannot serialize activation {activation!r}: it has no name.")
+
+
+def deserialize(name, custom_objects: dict | None = None):
+    """The activation function called ``name`` (or described by a config dict)."""
+    if isinstance(name, dict):
+        cfg = name.get("config")
+        cls = name.get("class_name")
+        if cls == "function" or (isinstance(cfg, str) and cls in (None, "function")):
+            return deserialize(cfg, custom_objects)
+        if cls in _ALL and not cfg:
+            return _ALL[cls]
+        if custom_objects and cls in custom_objects:
+            obj = custom_objects[cls]
+            return obj.from_config(cfg or {}) if hasattr(obj, "from_config") else obj
+        try:
+            from lamina import layers
+
+            layer_cls = getattr(layers, cls)
+            return layer_cls.from_config(cfg or {})
+        except Exception:  # noqa: BLE001
+            raise ValueError(f"Unknown activation: {cls!r}.") from None
+    if not isinstance(name, str):
+        raise TypeError(f"Cannot deserialize an activation from {name!r}: expected a name.")
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    try:
+        from lamina.utils import serialization as _ser
+
+        registered = getattr(_ser, "get_custom_objects", dict)()
+        if name in registered:
+            return registered[name]
+    except Exception:  # noqa: BLE001  (the registry is optional)
+        pass
+    fn = _ALL.get(name) or _ALIASES.get(name)
+    if fn is None:
+        fn = _ALL.get(name.lower())
+    if fn is None:
+        close = difflib.get_close_matches(name.lower(), list(_ALL), n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(
+            f"Unknown activation function: {name!r}.{hint} Valid activations are: "
+            f"{', '.join(sorted(_ALL))}."
+        )
+    return fn
+
+
+def get(identifier):
+    """Resolve an activation: None (linear), a name, a config dict or a callable."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise TypeError(
+        f"Could not interpret activation function identifier: {identifier!r}. Expected a "
+        "name such as 'relu', a function or None."
+    )
+
+
+__all__ = sorted(_ALL) + ["get", "serialize", "deserialize"]

@@ -1,0 +1,225 @@
+"""Loss functions and classes (``keras.losses``), with Keras 2 aliases.
+
+``losses.get('mse')`` returns the function, ``losses.get('MeanSquaredError')`` an instance,
+as Keras does. Unknown names raise ``ValueError`` suggesting the closest valid ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+
+from lamina.losses.loss import Loss, LossFunctionWrapper, Reduction
+from lamina.losses.more import (  # noqa: E402
+    BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy,
+    CategoricalHinge,
+    Hinge,
+    KLDivergence,
+    Poisson,
+    SquaredHinge,
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    hinge,
+    kl_divergence,
+    poisson,
+    squared_hinge,
+)
+from lamina.losses.probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    binary_crossentropy,
+    categorical_crossentropy,
+    sparse_categorical_crossentropy,
+)
+from lamina.losses.regression import (
+    CosineSimilarity,
+    Huber,
+    LogCosh,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    cosine_similarity,
+    huber,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+
+# Keras 2 / tf.keras short names and aliases of the functions.
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+huber_loss = huber
+
+_CLASSES = [
+    Loss,
+    LossFunctionWrapper,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy,
+    MeanSquaredError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    Huber,
+    LogCosh,
+    CosineSimilarity,
+    Hinge,
+    SquaredHinge,
+    CategoricalHinge,
+    KLDivergence,
+    Poisson,
+]
+_FUNCTIONS = {
+    f.__name__: f
+    for f in (
+        binary_crossentropy,
+        categorical_crossentropy,
+        sparse_categorical_crossentropy,
+        binary_focal_crossentropy,
+        categorical_focal_crossentropy,
+        mean_squared_error,
+        mean_absolute_error,
+        mean_absolute_percentage_error,
+        mean_squared_logarithmic_error,
+        huber,
+        log_cosh,
+        cosine_similarity,
+        hinge,
+        squared_hinge,
+        categorical_hinge,
+        kl_divergence,
+        poisson,
+    )
+}
+_FUNCTIONS.update(
+    {
+        "mse": mse,
+        "MSE": mse,
+        "mae": mae,
+        "MAE": mae,
+        "mape": mape,
+        "MAPE": mape,
+        "msle": msle,
+        "MSLE": msle,
+        "kld": kld,
+        "KLD": kld,
+        "kullback_leibler_divergence": kld,
+        "logcosh": log_cosh,
+        "huber_loss": huber,
+    }
+)
+#: Every name ``get`` resolves: functions (and aliases) and classes.
+ALL_OBJECTS: dict = {**_FUNCTIONS, **{c.__name__: c for c in _CLASSES}}
+# Keras 2 class aliases
+ALL_OBJECTS.update({"KLD": kld, "LogCoshError": LogCosh})
+
+
+def serialize(loss):
+    """A JSON-friendly description of ``loss`` (Keras 3 format for objects, the name for
+    functions)."""
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        return loss
+    if isinstance(loss, Loss):
+        return {
+            "module": "keras.losses",
+            "class_name": type(loss).__name__,
+            "config": loss.get_config(),
+            "registered_name": None,
+        }
+    if inspect.isfunction(loss) or callable(loss):
+        name = getattr(loss, "__name__", None)
+        if name is None:
+            raise ValueError(f"Cannot serialize loss {loss!r}: it has no name.")
+        return name
+    raise TypeError(f"Cannot serialize {loss!r}: expected a Loss or a loss function.")
+
+
+def deserialize(name, custom_objects: dict | None = None):
+    """The loss described by ``name`` (a string or a ``{'class_name', 'config'}`` dict)."""
+    objects = dict(ALL_OBJECTS)
+    if custom_objects:
+        objects.update(custom_objects)
+    try:
+        from lamina.utils import serialization as _ser  # registered custom objects
+
+        objects.update(getattr(_ser, "get_custom_objects", dict)())
+    except Exception:  # noqa: BLE001  (the registry is optional)
+        pass
+    if isinstance(name, dict):
+        if "class_name" not in name:
+            raise ValueError(f"A serialized loss needs a 'class_name' key, received {name!r}.")
+        cls_name = name["class_name"]
+        if cls_name == "function":
+            return deserialize(name.get("config"), custom_objects)
+        cls = objects.get(cls_name) or objects.get(name.get("registered_name") or "")
+        if cls is None:
+            raise _unknown(cls_name, objects)
+        config = name.get("config") or {}
+        if inspect.isclass(cls):
+            return cls.from_config(config) if hasattr(cls, "from_config") else cls(**config)
+        return cls
+    if isinstance(name, str):
+        if name in objects:
+            return objects[name]
+        raise _unknown(name, objects)
+    raise TypeError(f"Cannot deserialize a loss from {name!r}: expected a string or a dict.")
+
+
+def _unknown(name: str, objects: dict) -> ValueError:
+    close = difflib.get_close_matches(name, list(objects), n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return ValueError(
+        f"Unknown loss: {name!r}.{hint} Valid losses include 'binary_crossentropy', "
+        "'categorical_crossentropy', 'sparse_categorical_crossentropy', 'mse', 'mae', "
+        "'huber' and the Loss class names."
+    )
+
+
+def get(identifier):
+    """Resolve a loss identifier: None, a name, a config dict, a function, a class or an
+    instance. Class names give an instance; function names give the function."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        obj = deserialize(identifier)
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        if not issubclass(obj, Loss):
+            raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+        obj = obj()
+    if callable(obj):
+        return obj
+    raise ValueError(
+        f"Could not interpret loss identifier: {identifier!r}. Expected a loss name such as "
+        "'binary_crossentropy', a Loss instance or a function (y_true, y_pred) -> loss."
+    )
+
+
+__all__ = sorted(
+    [c.__name__ for c in _CLASSES]
+    + list(_FUNCTIONS)
+    + [
+        "Reduction",
+        "get",
+        "serialize",
+        "deserialize",
+        "kullback_leibler_divergence",
+        "logcosh",
+        "huber_loss",
+    ]
+)

@@ -1,0 +1,202 @@
+"""NumPy kernels of the common losses: per-sample values and their gradients together.
+
+Both the tape path (a fused op, see :func:`fused`) and the compiled training path
+(``Loss.numpy_value_and_grad``) call the same kernel, so they give the same numbers bit for
+bit. Each kernel returns ``(per_sample, grad)`` where ``grad`` is d per_sample / d y_pred
+(the per-sample sums are independent, so the gradient is elementwise per row).
+
+Formulas follow tf.keras 2.x: probabilities are clipped to ``[eps, 1 - eps]`` and the
+clipping passes no gradient outside that range (``tf.clip_by_value``); binary
+cross-entropy takes ``log(p + eps)`` as tf.keras's backend did.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.autodiff.tape import is_recording, record
+from lamina.autodiff.tensor import Tensor
+from lamina.backend.config import epsilon
+from lamina.ops.core import multiply, reshape
+
+
+def _mean_last(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    k = x.shape[axis] if x.ndim else 1
+    kk = np.asarray(k, x.dtype)
+    return np.true_divide(np.sum(x, axis=axis), kk), np.true_divide(np.ones((), x.dtype), kk)
+
+
+def bce_probs(t: np.ndarray, p: np.ndarray, axis: int = -1):
+    eps = np.asarray(epsilon(), p.dtype)
+    one = np.ones((), p.dtype)
+    hi = one - eps
+    inside = (p >= eps) & (p <= hi)
+    pc = np.clip(p, eps, hi)
+    a = pc + eps
+    b = one - pc + eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bce = -(t * np.log(a) + (one - t) * np.log(b))
+    ps, inv_k = _mean_last(bce, axis)
+    d = (one - t) / b - t / a
+    grad = np.where(inside, d, 0).astype(p.dtype, copy=False) * inv_k
+    return ps, grad
+
+
+def bce_logits(t: np.ndarray, z: np.ndarray, axis: int = -1):
+    zero = np.zeros((), z.dtype)
+    one = np.ones((), z.dtype)
+    e = np.exp(-np.abs(z))
+    loss = np.maximum(z, zero) - z * t + np.log1p(e)
+    ps, inv_k = _mean_last(loss, axis)
+    sig = np.where(z >= 0, one / (one + e), e / (one + e))
+    grad = (sig - t) * inv_k
+    return ps, grad.astype(z.dtype, copy=False)
+
+
+def cce_probs(t: np.ndarray, p: np.ndarray, axis: int = -1):
+    eps = np.asarray(epsilon(), p.dtype)
+    one = np.ones((), p.dtype)
+    s = np.sum(p, axis=axis, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = p / s
+    inside = (q >= eps) & (q <= one - eps)
+    qc = np.clip(q, eps, one - eps)
+    ps = -np.sum(t * np.log(qc), axis=axis)
+    d = np.where(inside, -t / qc, 0).astype(p.dtype, copy=False)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad = (d - np.sum(d * q, axis=axis, keepdims=True)) / s
+    return ps, grad
+
+
+def cce_logits(t: np.ndarray, z: np.ndarray, axis: int = -1):
+    m = np.max(z, axis=axis, keepdims=True)
+    sh = z - m
+    e = np.exp(sh)
+    se = np.sum(e, axis=axis, keepdims=True)
+    lse = np.log(se)
+    ps = np.sum(t * (lse - sh), axis=axis)
+    sm = e / se
+    grad = sm * np.sum(t, axis=axis, keepdims=True) - t
+    return ps, grad.astype(z.dtype, copy=False)
+
+
+def _check_labels(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    if labels.dtype.kind == "f":
+        if labels.size and not np.all(np.isfinite(labels)):
+            raise ValueError("Sparse labels contain NaN or inf; expected integer class ids.")
+        li = labels.astype(np.int64)
+    else:
+        li = labels.astype(np.int64, copy=False)
+    if li.size and (li.min() < 0 or li.max() >= n_classes):
+        bad = li[(li < 0) | (li >= n_classes)].flat[0]
+        raise ValueError(
+            f"Received a label value of {bad} which is outside the valid range of "
+            f"[0, {n_classes}). Sparse categorical labels must be class ids in that range "
+            "(use CategoricalCrossentropy for one-hot labels)."
+        )
+    return li
+
+
+def _take_last(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0]
+
+
+def scce_probs(labels: np.ndarray, p: np.ndarray, valid=None):
+    """tf.keras 2.x: ``log(clip(p))`` fed to the sparse softmax cross-entropy on logits."""
+    li = _check_labels(labels if valid is None else np.where(valid, labels, 0), p.shape[-1])
+    eps = np.asarray(epsilon(), p.dtype)
+    one = np.ones((), p.dtype)
+    inside = (p >= eps) & (p <= one - eps)
+    pc = np.clip(p, eps, one - eps)
+    z = np.log(pc)
+    m = np.max(z, axis=-1, keepdims=True)
+    sh = z - m
+    e = np.exp(sh)
+    se = np.sum(e, axis=-1, keepdims=True)
+    ps = np.log(se[..., 0]) - _take_last(sh, li)
+    dz = e / se
+    np.put_along_axis(dz, li[..., None], _take_last(dz, li)[..., None] - one, axis=-1)
+    grad = np.where(inside, dz / pc, 0).astype(p.dtype, copy=False)
+    if valid is not None:
+        ps = np.where(valid, ps, 0).astype(p.dtype, copy=False)
+        grad = grad * valid[..., None]
+    return ps, grad
+
+
+def scce_logits(labels: np.ndarray, z: np.ndarray, valid=None):
+    li = _check_labels(labels if valid is None else np.where(valid, labels, 0), z.shape[-1])
+    one = np.ones((), z.dtype)
+    m = np.max(z, axis=-1, keepdims=True)
+    sh = z - m
+    e = np.exp(sh)
+    se = np.sum(e, axis=-1, keepdims=True)
+    ps = np.log(se[..., 0]) - _take_last(sh, li)
+    grad = e / se
+    np.put_along_axis(grad, li[..., None], _take_last(grad, li)[..., None] - one, axis=-1)
+    grad = grad.astype(z.dtype, copy=False)
+    if valid is not None:
+        ps = np.where(valid, ps, 0).astype(z.dtype, copy=False)
+        grad = grad * valid[..., None]
+    return ps, grad
+
+
+def mse(t: np.ndarray, p: np.ndarray, axis: int = -1):
+    d = p - t
+    ps, inv_k = _mean_last(np.square(d), axis)
+    grad = (np.asarray(2, p.dtype) * d) * inv_k
+    return ps, grad
+
+
+def mae(t: np.ndarray, p: np.ndarray, axis: int = -1):
+    d = p - t
+    ps, inv_k = _mean_last(np.abs(d), axis)
+    grad = np.sign(d) * inv_k
+    return ps, grad.astype(p.dtype, copy=False)
+
+
+def huber(t: np.ndarray, p: np.ndarray, delta: float = 1.0, axis: int = -1):
+    err = p - t
+    a = np.abs(err)
+    dl = np.asarray(delta, p.dtype)
+    half = np.asarray(0.5, p.dtype)
+    small = a <= dl
+    loss = np.where(small, half * np.square(err), dl * a - half * np.square(dl))
+    ps, inv_k = _mean_last(loss.astype(p.dtype, copy=False), axis)
+    grad = np.where(small, err, dl * np.sign(err)).astype(p.dtype, copy=False) * inv_k
+    return ps, grad
+
+
+def fused(kernel, y_true: np.ndarray, y_pred: Tensor, lamina_form, axis: int = -1, **kw) -> Tensor:
+    """Per-sample losses of ``kernel`` as one recorded op on ``y_pred``.
+
+    The gradient is the kernel's own NumPy gradient; when an outer tape is recording the
+    backward pass (higher derivatives), ``lamina_form`` (the same loss written with lamina
+    ops) is differentiated instead so the result stays on that tape.
+    """
+    ps, grad = (
+        kernel(y_true, y_pred._value, **kw)
+        if axis is None
+        else kernel(y_true, y_pred._value, axis=axis, **kw)
+    )
+    ps = np.asarray(ps, dtype=y_pred._value.dtype)
+    gshape = _grad_shape(ps.shape, grad.shape, axis)
+
+    def vjp(g):
+        if is_recording():
+            from lamina.autodiff.tape import GradientTape
+
+            with GradientTape() as tape:
+                tape.watch(y_pred)
+                out = lamina_form()
+            return (tape.gradient(out, y_pred, output_gradients=g),)
+        return (multiply(reshape(g, gshape), Tensor(grad)),)
+
+    return record(ps, (y_pred,), vjp)
+
+
+def _grad_shape(ps_shape: tuple, grad_shape: tuple, axis) -> tuple:
+    """Shape ``g`` (shaped like the per-sample losses) takes to broadcast against ``grad``."""
+    if len(ps_shape) == len(grad_shape):
+        return ps_shape
+    ax = (-1 if axis is None else axis) % len(grad_shape)
+    return ps_shape[:ax] + (1,) + ps_shape[ax:]

@@ -1,0 +1,285 @@
+"""Focal cross-entropies, hinge losses, Kullback-Leibler divergence and Poisson loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.autodiff.tensor import Tensor
+from lamina.backend.config import epsilon
+from lamina.losses import _ops as K
+from lamina.losses.loss import LossFunctionWrapper, check_same_shape
+from lamina.losses.probabilistic import (
+    _bce_lamina,
+    _check_axis,
+    _check_bool,
+    _check_smoothing,
+    _pred_and_labels,
+)
+
+
+def _prepare(y_true, y_pred, what: str) -> tuple[Tensor, Tensor]:
+    yt, yp = _pred_and_labels(y_true, y_pred)
+    check_same_shape(yt, yp, what)
+    return yt, yp
+
+
+def _check_unit(value, name: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be a float in [0, 1], received {value!r}.") from None
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"`{name}` must be in [0, 1], received {value!r}.")
+    return v
+
+
+def _check_gamma(gamma) -> float:
+    try:
+        g = float(gamma)
+    except (TypeError, ValueError):
+        raise TypeError(f"`gamma` must be a non-negative float, received {gamma!r}.") from None
+    if g < 0:
+        raise ValueError(f"`gamma` must be non-negative, received {gamma!r}.")
+    return g
+
+
+# --- focal cross-entropies --------------------------------------------------------------------
+
+
+def binary_focal_crossentropy(
+    y_true,
+    y_pred,
+    apply_class_balancing: bool = False,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Tensor:
+    """Binary cross-entropy scaled by ``(1 - p_t) ** gamma`` to focus on hard examples."""
+    ls = _check_smoothing(label_smoothing)
+    yt, yp = _prepare(y_true, y_pred, "binary_focal_crossentropy")
+    t = yt._value
+    if ls:
+        t = t * np.asarray(1.0 - ls, t.dtype) + np.asarray(0.5 * ls, t.dtype)
+    tt = K.const(t, yp)
+    one = K.const(1.0, yp)
+    prob = K.sigmoid(yp) if from_logits else yp
+    # elementwise binary cross-entropy (tf.keras backend form)
+    if from_logits:
+        bce = K.subtract(K.softplus(yp), K.multiply(yp, tt))
+    else:
+        eps = epsilon()
+        pc = K.clip(yp, eps, 1.0 - eps)
+        e = K.const(eps, yp)
+        bce = K.negative(
+            K.add(
+                K.multiply(tt, K.log(K.add(pc, e))),
+                K.multiply(K.subtract(one, tt), K.log(K.add(K.subtract(one, pc), e))),
+            )
+        )
+    p_t = K.add(K.multiply(tt, prob), K.multiply(K.subtract(one, tt), K.subtract(one, prob)))
+    focal = K.multiply(K.power(K.subtract(one, p_t), gamma), bce)
+    if apply_class_balancing:
+        w = t * np.asarray(alpha, t.dtype) + (1 - t) * np.asarray(1 - alpha, t.dtype)
+        focal = K.multiply(K.const(w, yp), focal)
+    return K.mean(focal, axis=axis)
+
+
+def categorical_focal_crossentropy(
+    y_true,
+    y_pred,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Tensor:
+    """Categorical cross-entropy scaled by ``alpha * (1 - p) ** gamma`` per class."""
+    ls = _check_smoothing(label_smoothing)
+    yt, yp = _prepare(y_true, y_pred, "categorical_focal_crossentropy")
+    t = yt._value
+    if ls:
+        n = t.shape[axis]
+        t = t * np.asarray(1.0 - ls, t.dtype) + np.asarray(ls / n, t.dtype)
+    p = K.softmax(yp, axis) if from_logits else yp
+    p = K.divide(p, K.reduce_sum(p, axis=axis, keepdims=True))
+    eps = epsilon()
+    p = K.clip(p, eps, 1.0 - eps)
+    cce = K.negative(K.multiply(K.const(t, yp), K.log(p)))
+    mod = K.power(K.subtract(K.const(1.0, p), p), gamma)
+    return K.reduce_sum(K.multiply(K.multiply(mod, K.const(alpha, p)), cce), axis=axis)
+
+
+class BinaryFocalCrossentropy(LossFunctionWrapper):
+    """Focal loss for binary classification (Lin et al., 2017)."""
+
+    def __init__(
+        self,
+        apply_class_balancing: bool = False,
+        alpha: float = 0.25,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction="sum_over_batch_size",
+        name: str = "binary_focal_crossentropy",
+        dtype=None,
+    ) -> None:
+        super().__init__(
+            binary_focal_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            apply_class_balancing=_check_bool(apply_class_balancing, "apply_class_balancing"),
+            alpha=_check_unit(alpha, "alpha"),
+            gamma=_check_gamma(gamma),
+            from_logits=_check_bool(from_logits, "from_logits"),
+            label_smoothing=_check_smoothing(label_smoothing),
+            axis=_check_axis(axis),
+        )
+        for k, v in self._fn_kwargs.items():
+            setattr(self, k, v)
+
+
+class CategoricalFocalCrossentropy(LossFunctionWrapper):
+    """Focal loss for multi-class classification with one-hot labels."""
+
+    def __init__(
+        self,
+        alpha: float = 0.25,
+        gamma: float = 2.0,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction="sum_over_batch_size",
+        name: str = "categorical_focal_crossentropy",
+        dtype=None,
+    ) -> None:
+        super().__init__(
+            categorical_focal_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            alpha=_check_unit(alpha, "alpha"),
+            gamma=_check_gamma(gamma),
+            from_logits=_check_bool(from_logits, "from_logits"),
+            label_smoothing=_check_smoothing(label_smoothing),
+            axis=_check_axis(axis),
+        )
+        for k, v in self._fn_kwargs.items():
+            setattr(self, k, v)
+
+
+# --- hinge losses -------------------------------------------------------------------------
+
+
+def _signed_labels(yt: Tensor) -> Tensor:
+    """Labels in {0, 1} become {-1, 1} (Keras converts them for the hinge losses)."""
+    v = yt._value
+    if v.size and np.all((v == 0) | (v == 1)):
+        return Tensor(v * np.asarray(2, v.dtype) - np.asarray(1, v.dtype))
+    return yt
+
+
+def hinge(y_true, y_pred) -> Tensor:
+    """``mean(maximum(1 - y_true * y_pred, 0), axis=-1)``; labels -1/1 (or 0/1)."""
+    yt, yp = _prepare(y_true, y_pred, "hinge")
+    yt = _signed_labels(yt)
+    m = K.maximum(K.subtract(K.const(1.0, yp), K.multiply(yt, yp)), 0.0)
+    return K.mean(m, axis=-1)
+
+
+def squared_hinge(y_true, y_pred) -> Tensor:
+    """``mean(square(maximum(1 - y_true * y_pred, 0)), axis=-1)``."""
+    yt, yp = _prepare(y_true, y_pred, "squared_hinge")
+    yt = _signed_labels(yt)
+    m = K.maximum(K.subtract(K.const(1.0, yp), K.multiply(yt, yp)), 0.0)
+    return K.mean(K.square(m), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred) -> Tensor:
+    """``maximum(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)``."""
+    yt, yp = _prepare(y_true, y_pred, "categorical_hinge")
+    pos = K.reduce_sum(K.multiply(yt, yp), axis=-1)
+    neg = K.reduce_max(K.multiply(K.subtract(K.const(1.0, yt), yt), yp), axis=-1)
+    return K.maximum(K.add(K.subtract(neg, pos), K.const(1.0, pos)), 0.0)
+
+
+class Hinge(LossFunctionWrapper):
+    """Hinge loss for labels -1/1 (0/1 labels are converted)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name: str = "hinge", dtype=None) -> None:
+        super().__init__(hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+class SquaredHinge(LossFunctionWrapper):
+    """Squared hinge loss for labels -1/1 (0/1 labels are converted)."""
+
+    def __init__(
+        self, reduction="sum_over_batch_size", name: str = "squared_hinge", dtype=None
+    ) -> None:
+        super().__init__(squared_hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+class CategoricalHinge(LossFunctionWrapper):
+    """Categorical hinge loss for one-hot labels."""
+
+    def __init__(
+        self, reduction="sum_over_batch_size", name: str = "categorical_hinge", dtype=None
+    ) -> None:
+        super().__init__(categorical_hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+# --- divergences --------------------------------------------------------------------------
+
+
+def kl_divergence(y_true, y_pred) -> Tensor:
+    """``sum(y_true * log(y_true / y_pred), axis=-1)`` with both clipped to ``[eps, 1]``."""
+    yt, yp = _prepare(y_true, y_pred, "kl_divergence")
+    eps = epsilon()
+    t = K.clip(yt, eps, 1.0)
+    p = K.clip(yp, eps, 1.0)
+    return K.reduce_sum(K.multiply(t, K.log(K.divide(t, p))), axis=-1)
+
+
+def poisson(y_true, y_pred) -> Tensor:
+    """``mean(y_pred - y_true * log(y_pred + eps), axis=-1)``."""
+    yt, yp = _prepare(y_true, y_pred, "poisson")
+    lg = K.log(K.add(yp, K.const(epsilon(), yp)))
+    return K.mean(K.subtract(yp, K.multiply(yt, lg)), axis=-1)
+
+
+class KLDivergence(LossFunctionWrapper):
+    """Kullback-Leibler divergence between label and predicted distributions."""
+
+    def __init__(
+        self, reduction="sum_over_batch_size", name: str = "kl_divergence", dtype=None
+    ) -> None:
+        super().__init__(kl_divergence, reduction=reduction, name=name, dtype=dtype)
+
+
+class Poisson(LossFunctionWrapper):
+    """Poisson loss: ``mean(y_pred - y_true * log(y_pred))``."""
+
+    def __init__(self, reduction="sum_over_batch_size", name: str = "poisson", dtype=None) -> None:
+        super().__init__(poisson, reduction=reduction, name=name, dtype=dtype)
+
+
+__all__ = [
+    "BinaryFocalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+    "KLDivergence",
+    "Poisson",
+    "binary_focal_crossentropy",
+    "categorical_focal_crossentropy",
+    "hinge",
+    "squared_hinge",
+    "categorical_hinge",
+    "kl_divergence",
+    "poisson",
+    "_bce_lamina",
+]
