@@ -1,0 +1,75 @@
+"""Optimizers (``keras.optimizers``): classes, ``get``, ``serialize``, ``deserialize``.
+
+Strings are accepted in any case (``'sgd'``, ``'SGD'``, ``'Adam'``, ``'rmsprop'``).
+"""
+
+from __future__ import annotations
+
+from lamina.optimizers import schedules
+from lamina.optimizers.adam import Adam
+from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.rmsprop import RMSprop
+from lamina.optimizers.sgd import SGD
+
+_CLASSES = (SGD, RMSprop, Adam)
+
+#: Every name ``get``/``deserialize`` accept, lower-cased for matching.
+ALL_OBJECTS_DICT: dict[str, type] = {cls.__name__: cls for cls in _CLASSES}
+ALL_OBJECTS_DICT.update({cls.__name__.lower(): cls for cls in _CLASSES})
+ALL_OBJECTS_DICT["Optimizer"] = Optimizer
+
+
+def serialize(optimizer) -> dict:
+    """The Keras 3 config dict of an optimizer."""
+    from lamina.utils.serialization import serialize_keras_object
+
+    return serialize_keras_object(optimizer)
+
+
+def deserialize(
+    config, custom_objects: dict | None = None, use_legacy_optimizer: bool = False, **kwargs
+):
+    """An optimizer from its config dict (Keras 2 or Keras 3 shape); names in any case."""
+    from lamina.utils.serialization import deserialize_keras_object
+
+    if isinstance(config, dict) and isinstance(config.get("class_name"), str):
+        name = config["class_name"]
+        if name not in ALL_OBJECTS_DICT and name.lower() in ALL_OBJECTS_DICT:
+            config = {**config, "class_name": name.lower()}
+    return deserialize_keras_object(
+        config,
+        custom_objects=custom_objects,
+        module_objects=ALL_OBJECTS_DICT,
+        printable_module_name="optimizer",
+    )
+
+
+def get(identifier, **kwargs) -> Optimizer:
+    """An Optimizer from an instance, a name (any case), or a config dict."""
+    from lamina.utils.serialization import get_registered_object, unknown_name_error
+
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier, **kwargs)
+    elif isinstance(identifier, str):
+        cls = ALL_OBJECTS_DICT.get(identifier) or ALL_OBJECTS_DICT.get(identifier.lower())
+        if cls is None or cls is Optimizer:
+            cls = get_registered_object(identifier)
+        if cls is None:
+            names = [c.__name__ for c in _CLASSES] + [c.__name__.lower() for c in _CLASSES]
+            raise unknown_name_error("optimizer", identifier, names)
+        obj = cls()
+    elif isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        obj = identifier()
+    else:
+        raise ValueError(
+            f"Could not interpret optimizer identifier: {identifier!r}. Expected an Optimizer "
+            "instance, an optimizer name such as 'adam' or 'sgd', or a config dict."
+        )
+    if not isinstance(obj, Optimizer):
+        raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}.")
+    return obj
+
+
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "schedules", "get", "serialize", "deserialize"]
