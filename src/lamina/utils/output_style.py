@@ -1,0 +1,113 @@
+"""Which Keras generation's training output lamina prints.
+
+The default, ``"tf.keras2"``, prints as tf.keras 2.x does: steps-based bars
+(``32/32 [======] - 0s 2ms/step - loss: 0.6931 - accuracy: 0.5000``), no ``Epoch 1/1``
+line for a single epoch, verbose=2 lines ending in ``- 43ms/epoch - 1ms/step``.
+
+``"keras2.2"`` reproduces the older, samples-based output that many tutorials show
+(``Train on 1149 samples, validate on 288 samples``,
+``1149/1149 [======] - 0s 121us/step - loss: 0.7928 - acc: 0.5039``, verbose=2 as
+`` - 0s - loss: ...``), with ``acc`` / ``val_acc`` as the printed and History names.
+
+Choose with :func:`set_output_style`, the :func:`output_style` context manager, or the
+``LAMINA_OUTPUT_STYLE`` environment variable (read once, at first use).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+TF_KERAS2 = "tf.keras2"
+KERAS22 = "keras2.2"
+
+#: Accepted spellings -> canonical style name.
+_STYLE_ALIASES: dict[str, str] = {
+    "tf.keras2": TF_KERAS2,
+    "tf.keras": TF_KERAS2,
+    "tf.keras2.x": TF_KERAS2,
+    "tf_keras": TF_KERAS2,
+    "tf2": TF_KERAS2,
+    "tensorflow": TF_KERAS2,
+    "default": TF_KERAS2,
+    "keras2.2": KERAS22,
+    "keras22": KERAS22,
+    "keras2.2.4": KERAS22,
+    "keras-2.2": KERAS22,
+    "samples": KERAS22,
+}
+
+#: Keras 2.2 printed (and stored in History) these names for the ``accuracy`` metric.
+_KERAS22_NAMES: dict[str, str] = {"accuracy": "acc", "val_accuracy": "val_acc"}
+
+_style: str | None = None
+
+
+def _canonical(style: str) -> str:
+    if not isinstance(style, str):
+        raise TypeError(
+            f"`style` must be a string such as 'tf.keras2' or 'keras2.2', received {style!r}"
+        )
+    key = style.strip().lower()
+    try:
+        return _STYLE_ALIASES[key]
+    except KeyError:
+        raise ValueError(
+            f"Unknown output style {style!r}. Expected 'tf.keras2' (default, steps-based "
+            "tf.keras 2.x output) or 'keras2.2' (samples-based Keras 2.2 output)."
+        ) from None
+
+
+def get_output_style() -> str:
+    """The current style: ``"tf.keras2"`` (default) or ``"keras2.2"``."""
+    global _style
+    if _style is None:
+        env = os.environ.get("LAMINA_OUTPUT_STYLE")
+        _style = _canonical(env) if env else TF_KERAS2
+    return _style
+
+
+def set_output_style(style: str = TF_KERAS2) -> str:
+    """Set how ``fit``/``evaluate``/``predict`` print progress; return the previous style.
+
+    ``"tf.keras2"`` (default): tf.keras 2.x steps-based output. ``"keras2.2"``: Keras 2.2
+    samples-based output (``Train on N samples, validate on M samples``, ``acc``).
+    """
+    global _style
+    previous = get_output_style()
+    _style = _canonical(style)
+    return previous
+
+
+@contextlib.contextmanager
+def output_style(style: str) -> Iterator[str]:
+    """Use ``style`` inside a ``with`` block, then restore the previous one."""
+    previous = set_output_style(style)
+    try:
+        yield get_output_style()
+    finally:
+        set_output_style(previous)
+
+
+def is_keras22() -> bool:
+    """True when the Keras 2.2 samples-based style is active."""
+    return get_output_style() == KERAS22
+
+
+def display_name(key: str) -> str:
+    """The name a log key is printed and recorded under in the current style."""
+    if _style == KERAS22 or (_style is None and get_output_style() == KERAS22):
+        return _KERAS22_NAMES.get(key, key)
+    return key
+
+
+__all__ = [
+    "get_output_style",
+    "set_output_style",
+    "output_style",
+    "is_keras22",
+    "display_name",
+    "TF_KERAS2",
+    "KERAS22",
+]
