@@ -15,6 +15,19 @@ __version__ = "0.1.0"
 
 from lamina import dtypes
 from lamina.autodiff import GradientTape, Tensor, TensorShape, Variable
+from lamina.autodiff.eager import (
+    TensorSpec,
+    UnconnectedGradients,
+    custom_gradient,
+    device,
+    executing_eagerly,
+    function,
+    is_tensor,
+    name_scope,
+    no_op,
+    numpy_function,
+    py_function,
+)
 from lamina.dtypes import (
     DType,
     as_dtype,
@@ -36,7 +49,11 @@ from lamina.dtypes import (
     uint32,
     uint64,
 )
-from lamina.ops import *  # noqa: F403  (the tf.* functions)
+from lamina.ops.printing import print  # noqa: A001  (tf.print)
+from lamina.ops.tf_api import *  # noqa: F403  (the tf.* functions)
+
+#: ``tf.newaxis`` (``None``, as NumPy's).
+newaxis = None
 
 #: ``tf.keras`` is lamina itself.
 keras = sys.modules[__name__]
@@ -99,3 +116,17 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext lamina``: ``import keras`` / ``import tensorflow`` use lamina in this session."""
+    from lamina.compat.ipython import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython) -> None:
+    """``%unload_ext lamina``: remove the import hook again."""
+    from lamina.compat.ipython import unload_ipython_extension as unload
+
+    unload(ipython)

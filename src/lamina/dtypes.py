@@ -86,11 +86,35 @@ complex128 = DType("complex128", np.complex128)
 string = DType("string", np.object_)
 half, double = float16, float64
 
-_ALL = [float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32,
-        uint64, bool_, complex64, complex128, string]
+_ALL = [
+    float16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    bool_,
+    complex64,
+    complex128,
+    string,
+]
 _BY_NAME = {d.name: d for d in _ALL}
-_BY_NAME.update({"half": float16, "double": float64, "float": float32, "int": int32,
-                 "bool_": bool_, "str": string, "object": string})
+_BY_NAME.update(
+    {
+        "half": float16,
+        "double": float64,
+        "float": float32,
+        "int": int32,
+        "bool_": bool_,
+        "str": string,
+        "object": string,
+    }
+)
 _BY_NP: dict[np.dtype, DType] = {d._np: d for d in _ALL}
 _BY_NP[np.dtype(np.str_)] = string
 _BY_NP[np.dtype(np.bytes_)] = string

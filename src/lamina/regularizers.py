@@ -160,7 +160,7 @@ class OrthogonalRegularizer(Regularizer):
         self.mode = mode
 
     def __call__(self, x) -> Tensor:
-        from lamina.ops import array, core, elementwise
+        from lamina.ops import array_ops as array, core, elementwise
 
         x = _as_tensor(x)
         if x.ndim != 2:

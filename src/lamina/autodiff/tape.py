@@ -192,8 +192,12 @@ class GradientTape:
         for k in range(n):
             seed = np.zeros(t._value.shape, dtype=t._value.dtype)
             seed.flat[k] = 1
-            gs = self.gradient(t, flat_sources, output_gradients=Tensor(seed),
-                               unconnected_gradients=unconnected_gradients)
+            gs = self.gradient(
+                t,
+                flat_sources,
+                output_gradients=Tensor(seed),
+                unconnected_gradients=unconnected_gradients,
+            )
             for i, g in enumerate(gs):
                 rows[i].append(None if g is None else g._value)
         if restore:
@@ -203,7 +207,9 @@ class GradientTape:
             if r[0] is None:
                 out.append(None)
             else:
-                out.append(ops.convert_to_tensor(np.stack(r).reshape(tuple(t.shape) + tuple(s.shape))))
+                out.append(
+                    ops.convert_to_tensor(np.stack(r).reshape(tuple(t.shape) + tuple(s.shape)))
+                )
         return _unflatten(sources, out)
 
 
@@ -228,8 +234,8 @@ def _unflatten(structure, flat: list):
         if isinstance(s, dict):
             return {k: build(s[k]) for k in s}
         if isinstance(s, (list, tuple)):
-            return type(s)(build(v) for v in s) if isinstance(s, list) else tuple(
-                build(v) for v in s
+            return (
+                type(s)(build(v) for v in s) if isinstance(s, list) else tuple(build(v) for v in s)
             )
         return next(it)
 

@@ -139,26 +139,45 @@ class Tensor:
         return id(self)
 
     def __format__(self, spec: str) -> str:
-        if self._value.ndim == 0:
-            return format(self._value.item(), spec)
-        return format(str(self), spec)
+        return format(self.numpy(), spec)
 
-    # --- printing -------------------------------------------------------------------
+    def ref(self):
+        """A hashable reference (Tensors already hash by identity)."""
+        return self
+
+    experimental_ref = ref
+
+    # --- printing (TensorFlow's formats, with ``lamina`` for ``tf``) ---------------------
     def __repr__(self) -> str:
-        v = self._value
-        np_repr = np.array2string(v) if v.ndim == 0 else repr(v)
         return (
-            f"<lamina.{self._kind}: shape={_shape_str(v.shape)}, "
-            f"dtype={self.dtype.name}, numpy={np_repr}>"
+            f"<lamina.{self._kind}: shape={_shape_str(self._value.shape)}, "
+            f"dtype={self.dtype.name}, numpy={_np_repr(self._value)}>"
         )
 
     def __str__(self) -> str:
+        body = _np_str(self._value)
         return (
-            f"lamina.{self._kind}({np.array2string(self._value)}, "
-            f"shape={_shape_str(self._value.shape)}, dtype={self.dtype.name})"
+            f"lamina.{self._kind}({body}, shape={_shape_str(self._value.shape)}, "
+            f"dtype={self.dtype.name})"
         )
 
     # Operators (+, -, *, @, <, ==, [], ...) are attached by lamina.ops.operators.
+
+
+def _np_repr(v: np.ndarray) -> str:
+    """NumPy's repr (a plain value for scalars), on its own line when it spans several."""
+    r = _scalar_str(v) if v.ndim == 0 else repr(v)
+    return "\n" + r if "\n" in r else r
+
+
+def _np_str(v: np.ndarray) -> str:
+    r = _scalar_str(v) if v.ndim == 0 else str(v)
+    return "\n" + r if "\n" in r else r
+
+
+def _scalar_str(v: np.ndarray) -> str:
+    x = v[()]
+    return repr(x) if isinstance(x, (bytes, str)) else str(x)
 
 
 def _shape_str(shape: tuple) -> str:

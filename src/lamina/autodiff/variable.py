@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.autodiff.tensor import Tensor, _shape_str
+from lamina.autodiff.tensor import Tensor, _np_repr, _shape_str
 from lamina.dtypes import as_dtype
 
 
@@ -37,8 +37,10 @@ class Variable(Tensor):
             initial_value = initial_value._value
         np_dtype = None if dtype is None else as_dtype(dtype)._np
         value = np.array(initial_value, dtype=np_dtype, copy=True)
-        if dtype is None and value.dtype == np.float64 and not isinstance(
-            initial_value, np.ndarray
+        if (
+            dtype is None
+            and value.dtype == np.float64
+            and not isinstance(initial_value, np.ndarray)
         ):
             value = value.astype(np.float32)  # Python floats become float32, as TensorFlow
         if dtype is None and value.dtype == np.int64 and not isinstance(initial_value, np.ndarray):
@@ -86,12 +88,12 @@ class Variable(Tensor):
         return self._path or self.name
 
     def __repr__(self) -> str:
-        v = self._value
-        np_repr = np.array2string(v) if v.ndim == 0 else repr(v)
         return (
-            f"<lamina.Variable '{self.name}:0' shape={_shape_str(v.shape)} "
-            f"dtype={self.dtype.name}, numpy={np_repr}>"
+            f"<lamina.Variable '{self.name}:0' shape={_shape_str(self._value.shape)} "
+            f"dtype={self.dtype.name}, numpy={_np_repr(self._value)}>"
         )
+
+    __str__ = __repr__
 
     def __hash__(self) -> int:
         return id(self)

@@ -20,8 +20,7 @@ def set_floatx(value: str) -> None:
     value = str(getattr(value, "name", value))
     if value not in {"float16", "bfloat16", "float32", "float64"}:
         raise ValueError(
-            f"Unknown `floatx` value: {value!r}. Expected one of "
-            "'float16', 'float32', 'float64'."
+            f"Unknown `floatx` value: {value!r}. Expected one of 'float16', 'float32', 'float64'."
         )
     _FLOATX = value
 

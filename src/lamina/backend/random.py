@@ -17,8 +17,13 @@ def rng() -> np.random.RandomState:
     return np.random.mtrand._rand
 
 
+#: Per-seed call counters for op-level ``seed=`` arguments of ``lamina.random`` ops.
+_op_counters: dict[int, int] = {}
+
+
 def set_seed(seed: int) -> None:
     """Seed Python's, NumPy's and lamina's random numbers (they are one source)."""
+    _op_counters.clear()
     if seed is None:
         np.random.seed(None)
         _pyrandom.seed(None)
@@ -36,3 +41,17 @@ def make_rng(seed: int | None) -> np.random.RandomState:
     if seed is None:
         return rng()
     return np.random.RandomState(int(seed) % (2**32))
+
+
+def op_rng(seed: int | None) -> np.random.RandomState:
+    """The random state for a ``lamina.random`` op: the shared one, or a per-seed stream.
+
+    As TensorFlow, two calls with the same op-level ``seed`` give different numbers, and
+    :func:`set_seed` restarts the sequence.
+    """
+    if seed is None:
+        return rng()
+    s = int(seed) % (2**32)
+    n = _op_counters.get(s, 0)
+    _op_counters[s] = n + 1
+    return np.random.RandomState((s * 7919 + n) % (2**32))

@@ -27,8 +27,9 @@ def _to_array(value, dtype=None) -> np.ndarray:
         try:
             return np.asarray(value, dtype=dtype)
         except (TypeError, ValueError) as e:
-            raise TypeError(f"Cannot convert {_short(value)} to a tensor of dtype "
-                            f"{np.dtype(dtype).name}: {e}") from None
+            raise TypeError(
+                f"Cannot convert {_short(value)} to a tensor of dtype {np.dtype(dtype).name}: {e}"
+            ) from None
     if isinstance(value, np.ndarray):
         return value
     if hasattr(value, "__array__") and not isinstance(value, (list, tuple)):
@@ -39,7 +40,9 @@ def _to_array(value, dtype=None) -> np.ndarray:
         arr = arr.astype(floatx())
     elif arr.dtype == np.int64 and not isinstance(value, np.integer):
         arr = arr.astype(np.int32)
-    elif arr.dtype.kind in "US":
+    elif arr.dtype.kind == "U":  # text becomes UTF-8 bytes, as tf.string
+        arr = np.char.encode(arr, "utf-8").astype(object)
+    elif arr.dtype.kind == "S":
         arr = arr.astype(object)
     elif arr.dtype == object:
         raise TypeError(f"Cannot convert {_short(value)} to a tensor: ragged or mixed-type data.")
@@ -92,17 +95,31 @@ def as_tensor_pair(a, b, op: str) -> tuple[Tensor, Tensor]:
             )
         return a, b
     if ta:
+        if type(b) is float and a._value.dtype.kind in "iub":
+            raise _float_into_int(op, b, a)
         return a, Tensor(_to_array(b, _scalar_dtype(b, a._value.dtype)))
     if tb:
+        if type(a) is float and b._value.dtype.kind in "iub":
+            raise _float_into_int(op, a, b)
         return Tensor(_to_array(a, _scalar_dtype(a, b._value.dtype))), b
     a = convert_to_tensor(a)
     return a, Tensor(_to_array(b, a._value.dtype))
 
 
+def _float_into_int(op: str, value: float, t: Tensor) -> TypeError:
+    return TypeError(
+        f"{op}: cannot combine the Python float {value!r} with a tensor of dtype "
+        f"{t.dtype.name}. Cast the tensor first, e.g. lamina.cast(x, 'float32')."
+    )
+
+
 def _scalar_dtype(value, dtype: np.dtype):
     """The dtype a non-Tensor operand converts to when it meets a tensor of ``dtype``."""
-    if isinstance(value, np.ndarray) and value.dtype.kind != dtype.kind \
-            and not (value.dtype.kind in "iub" and dtype.kind == "f"):
+    if (
+        isinstance(value, np.ndarray)
+        and value.dtype.kind != dtype.kind
+        and not (value.dtype.kind in "iub" and dtype.kind == "f")
+    ):
         return None if dtype.kind in "iu" and value.dtype.kind == "f" else dtype
     return dtype
 
@@ -129,30 +146,45 @@ def unbroadcast(g: Tensor, shape: tuple) -> Tensor:
     return g
 
 
-def _binary_grads_shape(x: Tensor, y: Tensor):
-    return x._value.shape, y._value.shape
+def shape_error(op: str, x: Tensor, y: Tensor) -> ValueError:
+    """The error for operands whose shapes do not broadcast together."""
+    return ValueError(
+        f"{op}: incompatible shapes {tuple(x._value.shape)} and {tuple(y._value.shape)}; "
+        "the shapes must be equal or broadcastable (each dimension equal or 1)."
+    )
 
 
 # --- arithmetic ---------------------------------------------------------------------------
 def add(x, y, name=None) -> Tensor:
     x, y = as_tensor_pair(x, y, "add")
     sx, sy = x._value.shape, y._value.shape
-    return record(np.add(x._value, y._value), (x, y),
-                  lambda g: (unbroadcast(g, sx), unbroadcast(g, sy)))
+    try:
+        out = np.add(x._value, y._value)
+    except ValueError:
+        raise shape_error("add", x, y) from None
+    return record(out, (x, y), lambda g: (unbroadcast(g, sx), unbroadcast(g, sy)))
 
 
 def subtract(x, y, name=None) -> Tensor:
     x, y = as_tensor_pair(x, y, "subtract")
     sx, sy = x._value.shape, y._value.shape
-    return record(np.subtract(x._value, y._value), (x, y),
-                  lambda g: (unbroadcast(g, sx), unbroadcast(negative(g), sy)))
+    try:
+        out = np.subtract(x._value, y._value)
+    except ValueError:
+        raise shape_error("subtract", x, y) from None
+    return record(out, (x, y), lambda g: (unbroadcast(g, sx), unbroadcast(negative(g), sy)))
 
 
 def multiply(x, y, name=None) -> Tensor:
     x, y = as_tensor_pair(x, y, "multiply")
     sx, sy = x._value.shape, y._value.shape
-    return record(np.multiply(x._value, y._value), (x, y),
-                  lambda g: (unbroadcast(multiply(g, y), sx), unbroadcast(multiply(g, x), sy)))
+    try:
+        out = np.multiply(x._value, y._value)
+    except ValueError:
+        raise shape_error("multiply", x, y) from None
+    return record(
+        out, (x, y), lambda g: (unbroadcast(multiply(g, y), sx), unbroadcast(multiply(g, x), sy))
+    )
 
 
 def divide(x, y, name=None) -> Tensor:
@@ -162,12 +194,19 @@ def divide(x, y, name=None) -> Tensor:
         dt = np.float64 if x._value.dtype.itemsize > 2 else np.float32
         x, y = Tensor(x._value.astype(dt)), Tensor(y._value.astype(dt))
     sx, sy = x._value.shape, y._value.shape
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.true_divide(x._value, y._value)
-    return record(out, (x, y), lambda g: (
-        unbroadcast(divide(g, y), sx),
-        unbroadcast(negative(multiply(g, divide(divide(x, y), y))), sy),
-    ))
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.true_divide(x._value, y._value)
+    except ValueError:
+        raise shape_error("divide", x, y) from None
+    return record(
+        out,
+        (x, y),
+        lambda g: (
+            unbroadcast(divide(g, y), sx),
+            unbroadcast(negative(multiply(g, divide(divide(x, y), y))), sy),
+        ),
+    )
 
 
 def negative(x, name=None) -> Tensor:
@@ -194,10 +233,16 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None) -> Tensor:
 
     def vjp(g):
         # Gradient w.r.t. the (possibly transposed) operands, then undo the transposes.
-        ga = matmul(g, b, transpose_b=not transpose_b) if not transpose_a else \
-            matmul(b, g, transpose_a=transpose_b, transpose_b=True)
-        gb = matmul(a, g, transpose_a=not transpose_a) if not transpose_b else \
-            matmul(g, a, transpose_a=True, transpose_b=transpose_a)
+        ga = (
+            matmul(g, b, transpose_b=not transpose_b)
+            if not transpose_a
+            else matmul(b, g, transpose_a=transpose_b, transpose_b=True)
+        )
+        gb = (
+            matmul(a, g, transpose_a=not transpose_a)
+            if not transpose_b
+            else matmul(g, a, transpose_a=True, transpose_b=transpose_a)
+        )
         return unbroadcast(ga, sa), unbroadcast(gb, sb)
 
     return record(np.matmul(av, bv), (a, b), vjp)
@@ -218,8 +263,11 @@ def reshape(tensor, shape, name=None) -> Tensor:
     x = convert_to_tensor(tensor)
     if isinstance(shape, Tensor):
         shape = shape._value.tolist()
-    shape = tuple(-1 if d is None else int(d) for d in shape) if not isinstance(shape, int) \
+    shape = (
+        tuple(-1 if d is None else int(d) for d in shape)
+        if not isinstance(shape, int)
         else (shape,)
+    )
     try:
         out = x._value.reshape(shape)
     except ValueError:

@@ -1,0 +1,578 @@
+"""Keras 3 ``keras.ops`` spellings (NumPy-style names and arguments) over lamina's ops."""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from lamina.autodiff.tensor import Tensor
+from lamina.dtypes import as_dtype
+from lamina.ops import (
+    array_ops as _a,
+    creation as _c,
+    elementwise as _e,
+    linalg as _l,
+    nn as _n,
+    reduction as _r,
+)
+from lamina.ops.core import (
+    _to_array,
+    cast,
+    convert_to_tensor,
+    divide,
+    log,
+    multiply,
+    reduce_sum,
+    reshape as _reshape,
+)
+
+
+def _t(x) -> Tensor:
+    return x if isinstance(x, Tensor) else convert_to_tensor(x)
+
+
+# --- reductions with NumPy argument names --------------------------------------------------
+def sum(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001
+    return reduce_sum(x, axis=axis, keepdims=keepdims)
+
+
+def mean(x, axis=None, keepdims=False) -> Tensor:
+    t = _t(x)
+    if t._value.dtype.kind in "iub":
+        t = cast(t, "float32")
+    return _r.reduce_mean(t, axis=axis, keepdims=keepdims)
+
+
+def max(x, axis=None, keepdims=False, initial=None) -> Tensor:  # noqa: A001
+    out = _r.reduce_max(x, axis=axis, keepdims=keepdims)
+    return out if initial is None else _e.maximum(out, initial)
+
+
+def min(x, axis=None, keepdims=False, initial=None) -> Tensor:  # noqa: A001
+    out = _r.reduce_min(x, axis=axis, keepdims=keepdims)
+    return out if initial is None else _e.minimum(out, initial)
+
+
+def amax(x, axis=None, keepdims=False) -> Tensor:
+    return _r.reduce_max(x, axis=axis, keepdims=keepdims)
+
+
+def amin(x, axis=None, keepdims=False) -> Tensor:
+    return _r.reduce_min(x, axis=axis, keepdims=keepdims)
+
+
+def prod(x, axis=None, keepdims=False, dtype=None) -> Tensor:
+    t = _t(x) if dtype is None else cast(x, dtype)
+    return _r.reduce_prod(t, axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False) -> Tensor:
+    return _r.reduce_std(_float(x), axis=axis, keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False) -> Tensor:
+    return _r.reduce_variance(_float(x), axis=axis, keepdims=keepdims)
+
+
+def all(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001
+    return _r.reduce_all(_to_array(x).astype(bool), axis=axis, keepdims=keepdims)
+
+
+def any(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001
+    return _r.reduce_any(_to_array(x).astype(bool), axis=axis, keepdims=keepdims)
+
+
+def logsumexp(x, axis=None, keepdims=False) -> Tensor:
+    return _r.reduce_logsumexp(x, axis=axis, keepdims=keepdims)
+
+
+def argmax(x, axis=None, keepdims=False) -> Tensor:
+    """Index of the max (over the flattened tensor when ``axis`` is None), int32."""
+    v = _to_array(x)
+    out = np.argmax(v, axis=axis, keepdims=keepdims)
+    return Tensor(np.asarray(out, dtype=np.int32))
+
+
+def argmin(x, axis=None, keepdims=False) -> Tensor:
+    v = _to_array(x)
+    return Tensor(np.asarray(np.argmin(v, axis=axis, keepdims=keepdims), dtype=np.int32))
+
+
+def cumsum(x, axis=None, dtype=None) -> Tensor:
+    t = _t(x) if dtype is None else cast(x, dtype)
+    if axis is None:
+        t, axis = _reshape(t, (-1,)), 0
+    return _r.cumsum(t, axis=axis)
+
+
+def cumprod(x, axis=None, dtype=None) -> Tensor:
+    t = _t(x) if dtype is None else cast(x, dtype)
+    if axis is None:
+        t, axis = _reshape(t, (-1,)), 0
+    return _r.cumprod(t, axis=axis)
+
+
+def average(x, axis=None, weights=None) -> Tensor:
+    if weights is None:
+        return mean(x, axis=axis)
+    t = _float(x)
+    w = convert_to_tensor(_to_array(weights, t._value.dtype))
+    if w.ndim == 1 and t.ndim > 1 and axis is not None:
+        shape = [1] * t.ndim
+        shape[int(axis)] = -1
+        w = _reshape(w, shape)
+    den = reduce_sum(multiply(_c.ones_like(t), w), axis=axis)
+    return divide(reduce_sum(multiply(t, w), axis=axis), den)
+
+
+def _float(x) -> Tensor:
+    t = _t(x)
+    return cast(t, "float32") if t._value.dtype.kind in "iub" else t
+
+
+# --- shapes and joining -------------------------------------------------------------------
+def shape(x) -> tuple:
+    """The static shape as a tuple of ints (Keras 3)."""
+    return tuple(_to_array(x).shape)
+
+
+def size(x) -> int:
+    return int(_to_array(x).size)
+
+
+def ndim(x) -> int:
+    return int(_to_array(x).ndim)
+
+
+def reshape(x, newshape) -> Tensor:
+    return _reshape(x, newshape)
+
+
+def concatenate(xs, axis=0) -> Tensor:
+    return _a.concat(list(xs), axis=axis)
+
+
+def append(x1, x2, axis=None) -> Tensor:
+    if axis is None:
+        return _a.concat([_reshape(x1, (-1,)), _reshape(x2, (-1,))], axis=0)
+    return _a.concat([x1, x2], axis=axis)
+
+
+def hstack(xs) -> Tensor:
+    xs = [_t(x) for x in xs]
+    return _a.concat(xs, axis=0 if xs[0].ndim == 1 else 1)
+
+
+def vstack(xs) -> Tensor:
+    xs = [_t(x) for x in xs]
+    return _a.concat([_reshape(x, (1, -1)) if x.ndim == 1 else x for x in xs], axis=0)
+
+
+def split(x, indices_or_sections, axis=0) -> list:
+    """NumPy-style: an int splits into equal parts, a list gives the cut indices."""
+    t = _t(x)
+    if isinstance(indices_or_sections, (int, np.integer)):
+        return _a.split(t, int(indices_or_sections), axis=axis)
+    n = t._value.shape[int(axis)]
+    cuts = [int(i) for i in indices_or_sections]
+    return _a.split(t, _a._sizes_from_cuts(cuts, n), axis=axis)
+
+
+def swapaxes(x, axis1, axis2) -> Tensor:
+    t = _t(x)
+    perm = list(range(t.ndim))
+    a, b = int(axis1) % t.ndim, int(axis2) % t.ndim
+    perm[a], perm[b] = perm[b], perm[a]
+    return _a.transpose(t, perm)
+
+
+def moveaxis(x, source, destination) -> Tensor:
+    t = _t(x)
+    perm = list(np.moveaxis(np.arange(t.ndim), source, destination))
+    return _a.transpose(t, perm)
+
+
+def ravel(x) -> Tensor:
+    return _reshape(x, (-1,))
+
+
+def flatten(x) -> Tensor:
+    return _reshape(x, (-1,))
+
+
+def flip(x, axis=None) -> Tensor:
+    t = _t(x)
+    return _a.reverse(
+        t,
+        list(range(t.ndim))
+        if axis is None
+        else (axis if isinstance(axis, (list, tuple)) else [axis]),
+    )
+
+
+def take(x, indices, axis=None) -> Tensor:
+    t = _t(x)
+    if axis is None:
+        t, axis = _reshape(t, (-1,)), 0
+    idx = _to_array(indices)
+    if idx.dtype.kind == "f":
+        idx = idx.astype(np.int64)
+    n = t._value.shape[int(axis)]
+    return _a.gather(t, Tensor(np.where(idx < 0, idx + n, idx)), axis=axis)
+
+
+def take_along_axis(x, indices, axis=None) -> Tensor:
+    t = _t(x)
+    idx = _to_array(indices).astype(np.int64)
+    if axis is None:
+        t, axis = _reshape(t, (-1,)), 0
+    ax = int(axis) % t.ndim
+    grids = list(np.indices(idx.shape, sparse=True))
+    grids[ax] = idx
+    return _a.getitem(t, tuple(grids))
+
+
+def tril(x, k=0) -> Tensor:
+    t = _t(x)
+    m, n = t._value.shape[-2:]
+    return multiply(t, Tensor(np.tri(m, n, int(k), dtype=t._value.dtype)))
+
+
+def triu(x, k=0) -> Tensor:
+    t = _t(x)
+    m, n = t._value.shape[-2:]
+    return multiply(t, Tensor(1 - np.tri(m, n, int(k) - 1, dtype=t._value.dtype)))
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1) -> Tensor:
+    t = _t(x)
+    return _l.diag_part(moveaxis(t, [axis1, axis2], [-2, -1]))
+
+
+# --- creation -----------------------------------------------------------------------------
+def arange(start, stop=None, step=1, dtype=None) -> Tensor:
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        is_float = builtins.any(_to_array(v).dtype.kind == "f" for v in (start, stop, step))
+        dtype = "float32" if is_float else "int32"
+    return _c.range(start, stop, step, dtype=dtype)
+
+
+def full(shape, fill_value, dtype=None) -> Tensor:
+    v = _to_array(fill_value)
+    d = v.dtype if dtype is None else as_dtype(dtype)._np
+    return Tensor(np.full(_c._shape(shape, "full"), v, dtype=d))
+
+
+def full_like(x, fill_value, dtype=None) -> Tensor:
+    v = _to_array(x)
+    d = v.dtype if dtype is None else as_dtype(dtype)._np
+    return Tensor(np.full(v.shape, _to_array(fill_value), dtype=d))
+
+
+def zeros(shape, dtype=None) -> Tensor:
+    return _c.zeros(shape, dtype=dtype)
+
+
+def ones(shape, dtype=None) -> Tensor:
+    return _c.ones(shape, dtype=dtype)
+
+
+def eye(N, M=None, k=0, dtype=None) -> Tensor:  # noqa: N803
+    return Tensor(
+        np.eye(
+            int(N),
+            None if M is None else int(M),
+            int(k),
+            dtype=np.float32 if dtype is None else as_dtype(dtype)._np,
+        )
+    )
+
+
+def identity(n, dtype=None) -> Tensor:
+    return eye(n, dtype=dtype)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    v = np.linspace(
+        _to_array(start), _to_array(stop), int(num), endpoint=endpoint, retstep=retstep, axis=axis
+    )
+    if retstep:
+        v, step = v
+    out = Tensor(np.asarray(v, dtype=np.float32 if dtype is None else as_dtype(dtype)._np))
+    return (out, step) if retstep else out
+
+
+def array(x, dtype=None) -> Tensor:
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def convert_to_numpy(x) -> np.ndarray:
+    return np.array(_to_array(x))
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, Tensor)
+
+
+# --- element-wise with NumPy names --------------------------------------------------------
+def clip(x, x_min, x_max) -> Tensor:
+    return _e.clip_by_value(x, x_min, x_max)
+
+
+def power(x1, x2) -> Tensor:
+    return _e.pow(x1, x2)
+
+
+def absolute(x) -> Tensor:
+    return _e.abs(x)
+
+
+def true_divide(x1, x2) -> Tensor:
+    return divide(x1, x2)
+
+
+def mod(x1, x2) -> Tensor:
+    return _e.floormod(x1, x2)
+
+
+def floor_divide(x1, x2) -> Tensor:
+    return _e.floordiv(x1, x2)
+
+
+def log2(x) -> Tensor:
+    return divide(log(x), float(np.log(2.0)))
+
+
+def log10(x) -> Tensor:
+    return divide(log(x), float(np.log(10.0)))
+
+
+def arccos(x) -> Tensor:
+    return _e.acos(x)
+
+
+def arcsin(x) -> Tensor:
+    return _e.asin(x)
+
+
+def arctan(x) -> Tensor:
+    return _e.atan(x)
+
+
+def arctan2(x1, x2) -> Tensor:
+    return _e.atan2(x1, x2)
+
+
+def isnan(x) -> Tensor:
+    return _e.is_nan(x)
+
+
+def isinf(x) -> Tensor:
+    return _e.is_inf(x)
+
+
+def isfinite(x) -> Tensor:
+    return _e.is_finite(x)
+
+
+def dot(x1, x2) -> Tensor:
+    a, b = _t(x1), _t(x2)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    if a.ndim == 1 and b.ndim == 1:
+        return reduce_sum(multiply(a, b))
+    if b.ndim == 1:
+        return _l.matvec(a, b)
+    if a.ndim == 1:
+        return _l.matvec(b, a, transpose_a=True)
+    return _l.tensordot(a, b, [[a.ndim - 1], [b.ndim - 2]])
+
+
+def outer(x1, x2) -> Tensor:
+    return multiply(_reshape(x1, (-1, 1)), _reshape(x2, (1, -1)))
+
+
+def vdot(x1, x2) -> Tensor:
+    return reduce_sum(multiply(_reshape(x1, (-1,)), _reshape(x2, (-1,))))
+
+
+def round(x, decimals=0) -> Tensor:  # noqa: A001
+    if decimals:
+        s = 10.0 ** int(decimals)
+        return divide(_e.round(multiply(x, s)), s)
+    return _e.round(x)
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None) -> Tensor:
+    v = _to_array(x)
+    return Tensor(np.nan_to_num(v, nan=nan, posinf=posinf, neginf=neginf))
+
+
+def binary_crossentropy(target, output, from_logits=False) -> Tensor:
+    """Element-wise binary cross-entropy (Keras 3 ``ops.binary_crossentropy``)."""
+    out = _float(output)
+    t = convert_to_tensor(_to_array(target, out._value.dtype))
+    if from_logits:
+        return _n.sigmoid_cross_entropy_with_logits(labels=t, logits=out)
+    eps = 1e-7
+    o = _e.clip_by_value(out, eps, 1 - eps)
+    return -(multiply(t, log(o)) + multiply(1 - t, log(1 - o)))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
+    out = _float(output)
+    t = convert_to_tensor(_to_array(target, out._value.dtype))
+    if from_logits:
+        return _n.softmax_cross_entropy_with_logits(t, out, axis=axis)
+    o = divide(out, reduce_sum(out, axis=axis, keepdims=True))
+    o = _e.clip_by_value(o, 1e-7, 1 - 1e-7)
+    return -reduce_sum(multiply(t, log(o)), axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
+    out = _float(output)
+    lab = _to_array(target).astype(np.int64)
+    if lab.ndim == out.ndim and lab.shape[-1] == 1:
+        lab = lab[..., 0]
+    oh = _a.one_hot(lab, out._value.shape[axis], dtype=out.dtype, axis=axis)
+    return categorical_crossentropy(oh, out, from_logits=from_logits, axis=axis)
+
+
+def sigmoid(x) -> Tensor:
+    return _e.sigmoid(x)
+
+
+def relu(x) -> Tensor:
+    return _n.relu(x)
+
+
+def softmax(x, axis=-1) -> Tensor:
+    return _n.softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=-1) -> Tensor:
+    return _n.log_softmax(x, axis=axis)
+
+
+def leaky_relu(x, negative_slope=0.2) -> Tensor:
+    return _n.leaky_relu(x, alpha=negative_slope)
+
+
+def normalize(x, axis=-1, order=2) -> Tensor:
+    t = _float(x)
+    return divide(t, _e.maximum(_l.norm(t, ord=order, axis=axis, keepdims=True), 1e-12))
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None) -> Tensor:
+    return _a.one_hot(x, num_classes, axis=axis, dtype=dtype or "float32")
+
+
+def slice(inputs, start_indices, shape) -> Tensor:  # noqa: A001
+    return _a.slice_(inputs, start_indices, shape)
+
+
+# the same functions under their Keras names
+arcsinh, arccosh, arctanh = _e.asinh, _e.acosh, _e.atanh
+erf, log_sigmoid = _e.erf, _e.log_sigmoid
+silu = swish = _n.silu
+gelu, elu, selu, relu6, hard_sigmoid = _n.gelu, _n.elu, _n.selu, _n.relu6, _n.hard_sigmoid
+trace, diag, moments = _l.trace, _l.diag, _n.moments
+
+__all__ = [
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "prod",
+    "std",
+    "var",
+    "all",
+    "any",
+    "logsumexp",
+    "argmax",
+    "argmin",
+    "cumsum",
+    "cumprod",
+    "average",
+    "shape",
+    "size",
+    "ndim",
+    "reshape",
+    "concatenate",
+    "append",
+    "hstack",
+    "vstack",
+    "split",
+    "swapaxes",
+    "moveaxis",
+    "ravel",
+    "flatten",
+    "flip",
+    "take",
+    "take_along_axis",
+    "tril",
+    "triu",
+    "diagonal",
+    "arange",
+    "full",
+    "full_like",
+    "zeros",
+    "ones",
+    "eye",
+    "identity",
+    "linspace",
+    "array",
+    "convert_to_numpy",
+    "is_tensor",
+    "clip",
+    "power",
+    "absolute",
+    "true_divide",
+    "mod",
+    "floor_divide",
+    "log2",
+    "log10",
+    "arccos",
+    "arcsin",
+    "arctan",
+    "arctan2",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "dot",
+    "outer",
+    "vdot",
+    "round",
+    "nan_to_num",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "sigmoid",
+    "relu",
+    "softmax",
+    "log_softmax",
+    "leaky_relu",
+    "normalize",
+    "one_hot",
+    "slice",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "silu",
+    "swish",
+    "gelu",
+    "elu",
+    "selu",
+    "relu6",
+    "hard_sigmoid",
+    "log_sigmoid",
+    "erf",
+    "trace",
+    "diag",
+    "moments",
+]
