@@ -33,11 +33,16 @@ from collections.abc import Iterator
 HOOKED_ROOTS: tuple[str, ...] = ("keras", "tensorflow", "tf_keras")
 
 # Spellings of the Keras namespace, longest first; each is rewritten to "keras" + rest.
+# (Keras 3's internal ``keras.src`` tree and the ``tf.keras`` shims of TF 2.x count as Keras.)
 _KERAS_PREFIXES = (
+    "keras._tf_keras.keras",
+    "keras.api._v2.keras",
     "tensorflow.python.keras",
     "tensorflow.keras",
     "lamina.keras",
     "tf_keras",
+    "keras.src",
+    "keras.api",
     "keras",
 )
 
