@@ -146,8 +146,19 @@ def load_keras(filepath, custom_objects=None, compile: bool = True, safe_mode: b
         except Exception as e:
             raise ModelFileError(filepath, f"model.weights.h5 is not HDF5 ({e})") from None
         with h5:
-            load_model_weights(h5, model, filepath, load_optimizer=compile)
+            guarded(load_model_weights, filepath, h5, model, filepath, load_optimizer=compile)
     return model
+
+
+def guarded(fn, path, *args, **kwargs):
+    """Run a reading step; any failure on a malformed file becomes ModelFileError."""
+    try:
+        return fn(*args, **kwargs)
+    except ModelFileError:
+        raise
+    except Exception as e:
+        raise ModelFileError(path, f"the weights cannot be read ({type(e).__name__}: {e})") \
+            from None
 
 
 def model_from_config_dict(config: dict, path, custom_objects=None, compile: bool = True,
@@ -170,8 +181,10 @@ def model_from_config_dict(config: dict, path, custom_objects=None, compile: boo
         raise
     except RecursionError:
         raise ModelFileError(path, "the model config is nested too deeply") from None
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError, LookupError) as e:
-        raise ModelFileError(path, f"the model config cannot be rebuilt: {e}") from None
+    except Exception as e:  # a hostile config can trip any check in any layer
+        raise ModelFileError(
+            path, f"the model config cannot be rebuilt ({type(e).__name__}: {e})"
+        ) from None
     if not hasattr(model, "layers") or not callable(getattr(model, "predict", None)):
         raise ModelFileError(path, f"the file holds a {type(model).__name__}, not a model")
     if compile and compile_config:
