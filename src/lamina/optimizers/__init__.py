@@ -6,12 +6,19 @@ Strings are accepted in any case (``'sgd'``, ``'SGD'``, ``'Adam'``, ``'rmsprop'`
 from __future__ import annotations
 
 from lamina.optimizers import schedules
+from lamina.optimizers.adadelta import Adadelta
+from lamina.optimizers.adagrad import Adagrad
 from lamina.optimizers.adam import Adam
+from lamina.optimizers.adamax import Adamax
+from lamina.optimizers.adamw import AdamW
+from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lion import Lion
+from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
 
-_CLASSES = (SGD, RMSprop, Adam)
+_CLASSES = (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion)
 
 #: Every name ``get``/``deserialize`` accept, lower-cased for matching.
 ALL_OBJECTS_DICT: dict[str, type] = {cls.__name__: cls for cls in _CLASSES}
@@ -72,4 +79,29 @@ def get(identifier, **kwargs) -> Optimizer:
     return obj
 
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "schedules", "get", "serialize", "deserialize"]
+def __getattr__(name: str):
+    # ``optimizers.legacy`` / ``optimizers.experimental`` load on first use.
+    if name in ("legacy", "experimental"):
+        import importlib
+
+        return importlib.import_module(f"lamina.optimizers.{name}")
+    raise AttributeError(f"module 'lamina.optimizers' has no attribute {name!r}")
+
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "RMSprop",
+    "Adam",
+    "AdamW",
+    "Adagrad",
+    "Adadelta",
+    "Adamax",
+    "Nadam",
+    "Ftrl",
+    "Lion",
+    "schedules",
+    "get",
+    "serialize",
+    "deserialize",
+]
