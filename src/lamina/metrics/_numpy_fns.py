@@ -1,0 +1,253 @@
+"""Per-sample metric values in plain NumPy (the fast path of every MeanMetricWrapper).
+
+``NUMPY_TWINS`` maps each public metric or loss function to its NumPy twin, so a metric
+built from ``'mae'`` or ``losses.binary_crossentropy`` never touches the tape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.backend.config import epsilon, floatx
+
+
+def _float(x: np.ndarray) -> np.ndarray:
+    return x if x.dtype.kind == "f" else x.astype(floatx())
+
+
+def align(yt: np.ndarray, yp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keras's rank alignment: ``(N,)`` labels meet ``(N, 1)`` predictions."""
+    r1, r2 = yt.ndim, yp.ndim
+    if r1 == r2 + 1 and yt.shape[-1] == 1:
+        if r2 == 1:
+            yp = yp[..., None]
+        else:
+            yt = yt[..., 0]
+    elif r2 == r1 + 1 and yp.shape[-1] == 1:
+        if r1 == 1:
+            yt = yt[..., None]
+        else:
+            yp = yp[..., 0]
+    return yt, yp
+
+
+def _check_shapes(yt, yp, what: str) -> None:
+    try:
+        np.broadcast_shapes(yt.shape, yp.shape)
+    except ValueError:
+        raise ValueError(
+            f"{what}: `y_true` and `y_pred` have incompatible shapes: y_true {yt.shape}, "
+            f"y_pred {yp.shape}."
+        ) from None
+
+
+def accuracy(yt, yp):
+    yt, yp = align(yt, yp)
+    _check_shapes(yt, yp, "accuracy")
+    return (yt == yp).astype(floatx())
+
+
+def binary_accuracy(yt, yp, threshold: float = 0.5):
+    yt, yp = align(yt, yp)
+    _check_shapes(yt, yp, "binary_accuracy")
+    pred = yp > np.asarray(threshold, yp.dtype if yp.dtype.kind == "f" else floatx())
+    return (yt == pred.astype(yt.dtype)).astype(floatx())
+
+
+def categorical_accuracy(yt, yp):
+    if yt.shape[-1:] != yp.shape[-1:] and yt.ndim == yp.ndim:
+        raise ValueError(
+            f"categorical_accuracy: expected one-hot labels shaped like the predictions "
+            f"{yp.shape}, received {yt.shape}. For integer labels use sparse_categorical_"
+            "accuracy."
+        )
+    return (np.argmax(yt, axis=-1) == np.argmax(yp, axis=-1)).astype(floatx())
+
+
+def sparse_categorical_accuracy(yt, yp):
+    if yt.ndim == yp.ndim and yt.shape[-1] == 1:
+        yt = yt[..., 0]
+    pred = np.argmax(yp, axis=-1)
+    if yt.shape != pred.shape:
+        try:
+            np.broadcast_shapes(yt.shape, pred.shape)
+        except ValueError:
+            raise ValueError(
+                f"sparse_categorical_accuracy: expected class ids of shape {pred.shape}, "
+                f"received labels of shape {yt.shape}."
+            ) from None
+    return (yt == pred.astype(yt.dtype)).astype(floatx())
+
+
+def _in_top_k(targets: np.ndarray, yp: np.ndarray, k: int) -> np.ndarray:
+    """``tf.math.in_top_k``: ties at the boundary count as in the top k."""
+    yp2 = yp.reshape(-1, yp.shape[-1])
+    t = targets.reshape(-1).astype(np.int64)
+    n = yp2.shape[-1]
+    valid = (t >= 0) & (t < n)
+    tv = np.where(valid, t, 0)
+    target_score = yp2[np.arange(yp2.shape[0]), tv]
+    greater = np.sum(yp2 > target_score[:, None], axis=-1)
+    ok = valid & np.isfinite(target_score) & (greater < k)
+    return ok
+
+
+def top_k_categorical_accuracy(yt, yp, k: int = 5):
+    t = np.argmax(yt, axis=-1)
+    return _in_top_k(t, yp, k).reshape(t.shape).astype(floatx())
+
+
+def sparse_top_k_categorical_accuracy(yt, yp, k: int = 5, from_sorted_ids: bool = False):
+    if yt.ndim == yp.ndim and yt.shape[-1] == 1:
+        yt = yt[..., 0]
+    if from_sorted_ids:
+        hit = np.any(yp[..., :k] == yt[..., None], axis=-1)
+        return hit.astype(floatx())
+    return _in_top_k(yt, yp, k).reshape(yt.shape).astype(floatx())
+
+
+# --- regression and probabilistic values (metric twins of the loss functions) ---------------
+
+
+def _pair(yt, yp):
+    yp = _float(yp)
+    yt = yt.astype(yp.dtype, copy=False)
+    return align(yt, yp)
+
+
+def mean_squared_error(yt, yp):
+    yt, yp = _pair(yt, yp)
+    return np.mean(np.square(yp - yt), axis=-1)
+
+
+def mean_absolute_error(yt, yp):
+    yt, yp = _pair(yt, yp)
+    return np.mean(np.abs(yp - yt), axis=-1)
+
+
+def mean_absolute_percentage_error(yt, yp):
+    yt, yp = _pair(yt, yp)
+    eps = np.asarray(epsilon(), yp.dtype)
+    diff = np.abs((yt - yp) / np.maximum(np.abs(yt), eps))
+    return np.asarray(100.0, yp.dtype) * np.mean(diff, axis=-1)
+
+
+def mean_squared_logarithmic_error(yt, yp):
+    yt, yp = _pair(yt, yp)
+    eps = np.asarray(epsilon(), yp.dtype)
+    one = np.ones((), yp.dtype)
+    a = np.log(np.maximum(yp, eps) + one)
+    b = np.log(np.maximum(yt, eps) + one)
+    return np.mean(np.square(a - b), axis=-1)
+
+
+def log_cosh(yt, yp):
+    yt, yp = _pair(yt, yp)
+    x = yp - yt
+    return np.mean(
+        x + np.logaddexp(np.zeros((), x.dtype), -2 * x) - np.log(2).astype(x.dtype), axis=-1
+    )
+
+
+def _l2n(x, axis):
+    ss = np.sum(np.square(x), axis=axis, keepdims=True)
+    return x / np.sqrt(np.maximum(ss, np.asarray(1e-12, x.dtype)))
+
+
+def cosine_similarity(yt, yp, axis: int = -1):
+    """Cosine similarity (positive: 1 for identical directions), the metric form."""
+    yt, yp = _pair(yt, yp)
+    return np.sum(_l2n(yt, axis) * _l2n(yp, axis), axis=axis)
+
+
+def neg_cosine_similarity(yt, yp, axis: int = -1):
+    return -cosine_similarity(yt, yp, axis)
+
+
+def _signed(yt):
+    if yt.size and np.all((yt == 0) | (yt == 1)):
+        return yt * 2 - 1
+    return yt
+
+
+def hinge(yt, yp):
+    yt, yp = _pair(yt, yp)
+    return np.mean(np.maximum(1 - _signed(yt) * yp, 0), axis=-1)
+
+
+def squared_hinge(yt, yp):
+    yt, yp = _pair(yt, yp)
+    return np.mean(np.square(np.maximum(1 - _signed(yt) * yp, 0)), axis=-1)
+
+
+def categorical_hinge(yt, yp):
+    yt, yp = _pair(yt, yp)
+    pos = np.sum(yt * yp, axis=-1)
+    neg = np.max((1 - yt) * yp, axis=-1)
+    return np.maximum(neg - pos + 1, 0)
+
+
+def kl_divergence(yt, yp):
+    yt, yp = _pair(yt, yp)
+    eps = np.asarray(epsilon(), yp.dtype)
+    t = np.clip(yt, eps, 1)
+    p = np.clip(yp, eps, 1)
+    return np.sum(t * np.log(t / p), axis=-1)
+
+
+def poisson(yt, yp):
+    yt, yp = _pair(yt, yp)
+    return np.mean(yp - yt * np.log(yp + np.asarray(epsilon(), yp.dtype)), axis=-1)
+
+
+def binary_crossentropy(yt, yp, from_logits=False, label_smoothing=0.0, axis=-1):
+    from lamina.losses import _kernels
+
+    yt, yp = _pair(yt, yp)
+    yt = np.broadcast_to(yt, yp.shape)
+    if label_smoothing:
+        yt = yt * (1.0 - label_smoothing) + 0.5 * label_smoothing
+        yt = yt.astype(yp.dtype)
+    k = _kernels.bce_logits if from_logits else _kernels.bce_probs
+    return k(yt, yp, axis=axis)[0]
+
+
+def categorical_crossentropy(yt, yp, from_logits=False, label_smoothing=0.0, axis=-1):
+    from lamina.losses import _kernels
+
+    yp = _float(yp)
+    yt = yt.astype(yp.dtype, copy=False)
+    if yt.shape != yp.shape:
+        raise ValueError(
+            f"categorical_crossentropy: `y_true` and `y_pred` must have the same shape, "
+            f"received {yt.shape} and {yp.shape}."
+        )
+    if label_smoothing:
+        n = yt.shape[axis]
+        yt = (yt * (1.0 - label_smoothing) + label_smoothing / n).astype(yp.dtype)
+    k = _kernels.cce_logits if from_logits else _kernels.cce_probs
+    return k(yt, yp, axis=axis)[0]
+
+
+def sparse_categorical_crossentropy(yt, yp, from_logits=False, axis=-1, ignore_class=None):
+    from lamina.losses import _kernels
+    from lamina.losses.probabilistic import _sparse_labels
+
+    yp = _float(yp)
+    if axis != -1 and axis % yp.ndim != yp.ndim - 1:
+        yp = np.moveaxis(yp, axis, -1)
+    lab = _sparse_labels(yt, yp.shape)
+    valid = None if ignore_class is None else lab != ignore_class
+    k = _kernels.scce_logits if from_logits else _kernels.scce_probs
+    return k(lab, yp, valid=valid)[0]
+
+
+def huber(yt, yp, delta=1.0):
+    from lamina.losses import _kernels
+
+    yt, yp = _pair(yt, yp)
+    return _kernels.huber(np.broadcast_to(yt, yp.shape), yp, delta=delta)[0]
+
+
+#: public function -> NumPy twin (filled in by ``lamina.metrics``).
+NUMPY_TWINS: dict = {}
