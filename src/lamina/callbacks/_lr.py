@@ -35,11 +35,16 @@ def get_lr(model, owner: str) -> float:
         lr = lr(step)
     if hasattr(lr, "numpy"):
         lr = lr.numpy()
-    return float(np.asarray(lr))
+    arr = np.asarray(lr)
+    if arr.dtype == np.float32:
+        # The shortest decimal that is this float32 (0.02, not 0.019999999552965164), as
+        # tf.keras 2.x shows its float32 learning rates.
+        return float(str(np.float32(arr)))
+    return float(arr)
 
 
 def set_lr(model, value: float, owner: str) -> None:
-    """Set the optimizer's learning rate (in place when it is a variable)."""
+    """Set the optimizer's learning rate (through its setter, else in place on its variable)."""
     opt = _optimizer(model, owner)
     lr = _raw(opt)
     if _is_schedule(lr):
@@ -47,9 +52,10 @@ def set_lr(model, value: float, owner: str) -> None:
             f"{owner} cannot set the learning rate: the optimizer was built with a "
             f"learning-rate schedule ({type(lr).__name__}). Pass a float learning_rate instead."
         )
-    if hasattr(lr, "assign"):
+    name = "learning_rate" if hasattr(opt, "learning_rate") else "lr"
+    try:
+        setattr(opt, name, float(value))
+    except AttributeError:  # read-only attribute holding a variable
+        if not hasattr(lr, "assign"):
+            raise
         lr.assign(value)
-    elif hasattr(opt, "learning_rate"):
-        opt.learning_rate = value
-    else:
-        opt.lr = value
