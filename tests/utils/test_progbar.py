@@ -1,0 +1,164 @@
+"""lamina.utils.Progbar: Keras semantics, plain lines off a terminal, in-place on one."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+
+import numpy as np
+import pytest
+
+from lamina.utils import Progbar, output_style
+
+
+@pytest.fixture(autouse=True)
+def _style():
+    previous = output_style.set_output_style("tf.keras2")
+    yield
+    output_style.set_output_style(previous)
+
+
+class _Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_plain_stream_gets_only_the_final_line(capsys):
+    bar = Progbar(10)
+    for i in range(1, 11):
+        bar.update(i, [("loss", 1.0)])
+    out = capsys.readouterr().out
+    assert re.fullmatch(
+        r"10/10 \[==============================\] - \d+s \d+(s|ms|us)/step - loss: 1\.0000\n", out
+    )
+
+
+def test_non_stateful_values_are_averaged_by_steps(capsys):
+    bar = Progbar(4)
+    bar.update(1, [("loss", 4.0)])
+    bar.update(4, [("loss", 0.0)])  # 3 steps at 0.0 -> (4*1 + 0*3) / 4
+    assert "loss: 1.0000" in capsys.readouterr().out
+
+
+def test_stateful_values_shown_as_given(capsys):
+    bar = Progbar(4, stateful_metrics=["acc"])
+    bar.update(1, {"acc": 0.25})
+    bar.update(4, {"acc": 0.75})
+    assert capsys.readouterr().out.rstrip().endswith("acc: 0.7500")
+
+
+def test_add_advances(capsys):
+    bar = Progbar(6)
+    bar.add(2)
+    bar.add(4, values=[("x", np.float32(2.0))])
+    assert capsys.readouterr().out.startswith("6/6 [")
+
+
+def test_partial_bar_shape_on_terminal(monkeypatch):
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    bar = Progbar(20, width=10)
+    bar.update(7, [("loss", 0.5)])
+    first = tty.getvalue()
+    assert first.startswith("\r 7/20 [==>.......] - ETA: ")
+    bar.update(20, [("loss", 0.5)])
+    redraw = tty.getvalue()[len(first) :]
+    # backspaces over the whole previous bar, then a carriage return and the full bar
+    assert redraw.startswith("\b" * (len(first) - 1) + "\r20/20 [==========] - ")
+    assert redraw.endswith("\n")
+
+
+def test_interval_limits_redraws_on_terminal(monkeypatch):
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    bar = Progbar(1000, interval=3600)
+    for i in range(1, 1000):
+        bar.update(i)
+    assert tty.getvalue().count("\r") == 1  # only the first one; the rest within the interval
+    bar.update(1000)
+    assert tty.getvalue().count("\r") == 2
+
+
+def test_unknown_target(monkeypatch):
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    bar = Progbar(None)
+    bar.update(3)
+    assert "      3/Unknown" in tty.getvalue()
+
+
+def test_verbose2_line_and_verbose0_silence(capsys):
+    bar = Progbar(5, verbose=2)
+    bar.update(3, [("loss", 1.0)])
+    assert capsys.readouterr().out == ""
+    bar.update(5, [("loss", -2.0)])
+    out = capsys.readouterr().out
+    # tf.keras 2.x's verbose=2 prints values not above 1e-3 in e-notation, sign included
+    assert re.fullmatch(
+        r"5/5 - \d+s - loss: -2\.0000e-01 - \d+(s|ms|us)/epoch - \d+(s|ms|us)/step\n", out
+    ), out
+    silent = Progbar(5, verbose=0)
+    silent.update(5, [("loss", 1.0)])
+    assert capsys.readouterr().out == ""
+
+
+def test_keras22_verbose2_line(capsys):
+    output_style.set_output_style("keras2.2")
+    bar = Progbar(5, verbose=2)
+    bar.update(5, [("loss", 0.5)])
+    assert capsys.readouterr().out == " - 0s - loss: 0.5000\n"
+
+
+def test_unit_name_and_array_values(capsys):
+    bar = Progbar(2, unit_name="sample")
+    bar.update(2, [("per_class", np.array([0.5, 1.5])), ("note", "ok")])
+    out = capsys.readouterr().out
+    assert re.search(r"\d+(s|ms|us)/sample - per_class: 1\.0000 - note: ok\n$", out)
+
+
+def test_attributes_match_keras():
+    bar = Progbar(8, width=12, verbose=2, interval=0.5, stateful_metrics=["a"], unit_name="x")
+    assert (bar.target, bar.width, bar.verbose, bar.interval, bar.unit_name) == (8, 12, 2, 0.5, "x")
+    assert bar.stateful_metrics == {"a"}
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"target": -1}, "target"),
+        ({"target": "10"}, "target"),
+        ({"target": 10, "width": 0}, "width"),
+        ({"target": 10, "verbose": -1}, "verbose"),
+        ({"target": 10, "interval": -0.1}, "interval"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        Progbar(**kwargs)
+
+
+def test_output_style_switch_and_errors():
+    assert output_style.get_output_style() == "tf.keras2"
+    assert output_style.set_output_style("Keras2.2") == "tf.keras2"
+    assert output_style.is_keras22()
+    with output_style.output_style("tf.keras"):
+        assert output_style.get_output_style() == "tf.keras2"
+    assert output_style.get_output_style() == "keras2.2"
+    with pytest.raises(ValueError, match="Unknown output style 'keras1'"):
+        output_style.set_output_style("keras1")
+    with pytest.raises(TypeError, match="style"):
+        output_style.set_output_style(2)
+
+
+def test_utils_namespace_is_lazy_and_complete():
+    import subprocess
+
+    code = (
+        "import sys, lamina.utils as u; "
+        "assert 'lamina.utils.progbar' not in sys.modules; "
+        "u.Progbar; assert 'lamina.utils.progbar' in sys.modules; "
+        "assert u.set_random_seed.__module__ == 'lamina.backend.random'; "
+        "assert callable(u.set_output_style)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
