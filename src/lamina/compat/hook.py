@@ -122,6 +122,7 @@ def resolve(name: str, requested: str | None = None) -> types.ModuleType:
 
     Raises :class:`UnsupportedModuleError` naming the first part of the path lamina lacks.
     """
+    __tracebackhide__ = True  # IPython and pytest leave this frame out of tracebacks
     requested = requested or name
     kpath = keras_path(name)
     if kpath is not None:
@@ -146,6 +147,14 @@ def resolve(name: str, requested: str | None = None) -> types.ModuleType:
     return module
 
 
+def _plain_missing(err: AttributeError, target: types.ModuleType, attr: str) -> bool:
+    """Whether ``err`` just says that ``target`` has no ``attr`` (not a failure further in)."""
+    obj = getattr(err, "obj", None)
+    if obj is not None:
+        return obj is target and getattr(err, "name", None) == attr
+    return str(err).startswith(f"module {target.__name__!r} has no attribute {attr!r}")
+
+
 class AliasModule(types.ModuleType):
     """A module under a ``keras``/``tensorflow`` name that forwards attribute reads to lamina."""
 
@@ -155,11 +164,13 @@ class AliasModule(types.ModuleType):
         self.__dict__["__path__"] = []  # a package: submodule imports come back to the finder
 
     def __getattr__(self, attr: str):
+        __tracebackhide__ = True
         target = self.__dict__["_lamina_target"]
         try:
             return getattr(target, attr)
-        except AttributeError:
-            pass
+        except AttributeError as err:
+            if not _plain_missing(err, target, attr):
+                raise  # an error inside lamina (say, a lazy import failing): show it as is
         if attr == "__all__":
             return [n for n in vars(target) if not n.startswith("_")]
         if attr.startswith("__") and attr.endswith("__"):
@@ -189,6 +200,7 @@ class AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return any(_under(name, p) for p in self.prefixes)
 
     def find_spec(self, fullname, path=None, target=None):
+        __tracebackhide__ = True
         if not self.handles(fullname):
             return None
         module = resolve(fullname)
