@@ -146,7 +146,11 @@ class Optimizer:
     ) -> None:
         from lamina.legacy import rename_kwargs
 
-        if isinstance(learning_rate, str) and name is None:
+        if (
+            isinstance(learning_rate, str)
+            and name is None
+            and not type(self).__module__.startswith("lamina.")
+        ):
             # tf.keras 2.x custom optimizers call ``super().__init__(name, **kwargs)``.
             name, learning_rate = learning_rate, kwargs.pop("learning_rate", 0.001)
         if "lr" in kwargs:
