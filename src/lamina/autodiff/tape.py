@@ -78,6 +78,10 @@ class GradientTape:
     @contextlib.contextmanager
     def stop_recording(self):
         """Ops run inside this block are not recorded."""
+        if self not in _active:
+            raise RuntimeError(
+                "GradientTape.stop_recording() can only be used inside the tape's `with` block."
+            )
         prev, self._recording = self._recording, False
         try:
             yield
@@ -117,16 +121,24 @@ class GradientTape:
     def gradient(
         self,
         target,
-        sources,
+        sources=None,
         output_gradients=None,
         unconnected_gradients: str = "none",
     ):
         """d(sum of target) / d(each source), shaped like ``sources`` (tensor, list or dict)."""
+        if sources is None:
+            raise TypeError(
+                "GradientTape.gradient(target, sources) needs `sources`: the tensor, variable, "
+                "list or dict of them to differentiate with respect to."
+            )
         if self._used and not self._persistent:
             raise RuntimeError(
                 "A non-persistent GradientTape can only be used to compute one set of "
                 "gradients. Use GradientTape(persistent=True) to call gradient() again."
             )
+        unconnected_gradients = str(
+            getattr(unconnected_gradients, "value", unconnected_gradients)
+        ).lower()
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(
                 f"`unconnected_gradients` must be 'none' or 'zero', received "
@@ -150,6 +162,7 @@ class GradientTape:
             g = ops.convert_to_tensor(seeds[i], dtype=t.dtype) if seeds else ops.ones_like(t)
             _accumulate(grads, t, g)
 
+        watched = self._watched
         was_recording = self._recording
         self._recording = False  # the backward pass is not recorded on this tape
         try:
@@ -159,7 +172,7 @@ class GradientTape:
                     continue
                 in_grads = vjp(g)
                 for x, gx in zip(inputs, in_grads):
-                    if gx is not None and isinstance(x, Tensor) and _is_float(x):
+                    if gx is not None and id(x) in watched and _is_float(x):
                         _accumulate(grads, x, gx)
         finally:
             self._recording = was_recording
@@ -169,7 +182,7 @@ class GradientTape:
 
         results = []
         for s in flat_sources:
-            g = grads.get(id(s))
+            g = grads.get(id(s)) if id(s) in watched else None
             if g is not None and not _is_float(s):
                 g = None
             if g is None and unconnected_gradients == "zero":
@@ -204,13 +217,28 @@ class GradientTape:
             self._persistent = False
         out = []
         for s, r in zip(flat_sources, rows):
-            if r[0] is None:
+            if not r or r[0] is None:
                 out.append(None)
             else:
                 out.append(
                     ops.convert_to_tensor(np.stack(r).reshape(tuple(t.shape) + tuple(s.shape)))
                 )
         return _unflatten(sources, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients: str = "none"):
+        """Per-example Jacobians: result[b] = d target[b] / d source[b] (shapes (B, ...))."""
+        full = self.jacobian(target, source, unconnected_gradients=unconnected_gradients)
+        if full is None:
+            return None
+        b = target._value.shape[0]
+        if source._value.shape[0] != b:
+            raise ValueError(
+                f"batch_jacobian: target and source need the same batch size, received "
+                f"{target._value.shape[0]} and {source._value.shape[0]}."
+            )
+        v = full._value.reshape((b, -1, b, int(np.prod(source._value.shape[1:], dtype=int))))
+        diag = v[np.arange(b), :, np.arange(b), :]
+        return Tensor(diag.reshape(target._value.shape + source._value.shape[1:]))
 
 
 def _accumulate(grads: dict, x: Tensor, g: Tensor) -> None:

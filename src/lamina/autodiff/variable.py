@@ -12,6 +12,18 @@ from lamina.autodiff.tensor import Tensor, _np_repr, _shape_str
 from lamina.dtypes import as_dtype
 
 
+_ACCEPTED_KWARGS = {
+    "validate_shape",
+    "caching_device",
+    "import_scope",
+    "synchronization",
+    "aggregation",
+    "experimental_enable_variable_lifting",
+    "use_resource",
+    "autocast",
+}
+
+
 class Variable(Tensor):
     """A mutable tensor. Trainable variables are watched by ``GradientTape`` automatically."""
 
@@ -51,6 +63,22 @@ class Variable(Tensor):
         self.constraint = constraint
         self.regularizer = regularizer
         self._path = kwargs.pop("path", None)
+        unknown = set(kwargs) - _ACCEPTED_KWARGS
+        if unknown:
+            raise TypeError(
+                f"Variable() got unexpected keyword argument(s) {sorted(unknown)}. Accepted: "
+                "initial_value, trainable, name, dtype, shape, constraint, regularizer, "
+                + ", ".join(sorted(_ACCEPTED_KWARGS))
+            )
+        if shape is not None:
+            want = tuple(shape)
+            if len(want) != value.ndim or any(
+                w is not None and w != d for w, d in zip(want, value.shape)
+            ):
+                raise ValueError(
+                    f"Variable '{self.name}': `shape` {list(want)} does not match the initial "
+                    f"value's shape {list(value.shape)}."
+                )
 
     # --- mutation (in place: the buffer keeps its identity) ---------------------------
     def assign(self, value, read_value: bool = True):
@@ -68,13 +96,25 @@ class Variable(Tensor):
 
     def assign_add(self, delta, read_value: bool = True):
         d = delta._value if isinstance(delta, Tensor) else delta
-        np.add(self._value, d, out=self._value, casting="unsafe")
+        try:
+            np.add(self._value, d, out=self._value, casting="unsafe")
+        except ValueError:
+            raise self._shape_error("assign_add", d) from None
         return self if read_value else None
 
     def assign_sub(self, delta, read_value: bool = True):
         d = delta._value if isinstance(delta, Tensor) else delta
-        np.subtract(self._value, d, out=self._value, casting="unsafe")
+        try:
+            np.subtract(self._value, d, out=self._value, casting="unsafe")
+        except ValueError:
+            raise self._shape_error("assign_sub", d) from None
         return self if read_value else None
+
+    def _shape_error(self, op: str, value) -> ValueError:
+        return ValueError(
+            f"{op}: cannot apply a value of shape {tuple(np.shape(value))} to variable "
+            f"'{self.name}' of shape {tuple(self._value.shape)}."
+        )
 
     def read_value(self) -> Tensor:
         """A Tensor snapshot of the current value."""
@@ -82,6 +122,19 @@ class Variable(Tensor):
 
     def value(self) -> Tensor:
         return self.read_value()
+
+    @property
+    def initial_value(self) -> Tensor:
+        """The current value (lamina does not keep the original separately)."""
+        return self.read_value()
+
+    @property
+    def synchronization(self) -> str:
+        return "auto"
+
+    @property
+    def aggregation(self) -> str:
+        return "none"
 
     @property
     def path(self) -> str:

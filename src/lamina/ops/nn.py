@@ -173,7 +173,8 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None) ->
     x = _float_input(logits, "weighted_cross_entropy_with_logits")
     z = convert_to_tensor(_to_array(labels, x._value.dtype))
     _check_same_shape(z, x, "weighted_cross_entropy_with_logits", "labels", "logits")
-    lw = add(1.0, multiply(subtract(pos_weight, 1.0), z))
+    pw = convert_to_tensor(_to_array(pos_weight, x._value.dtype))
+    lw = add(1.0, multiply(subtract(pw, 1.0), z))
     soft = add(log1p(exp(negative(abs(x)))), maximum(negative(x), 0.0))
     return add(multiply(subtract(1.0, z), x), multiply(lw, soft))
 
