@@ -24,7 +24,6 @@ from collections.abc import Callable
 import numpy as np
 
 from lamina.backend import config as _config
-from lamina.backend.random import rng as _rng
 
 _ACTIVATIONS = {"linear", "relu", "sigmoid", "tanh", "softmax", "elu", "softplus", "selu"}
 _SELU_ALPHA = 1.6732632423543772
@@ -105,21 +104,25 @@ class _Dense:
 
 
 class _Dropout:
-    """Inverted dropout: keep with probability 1 - rate, scale kept units by 1/(1 - rate)."""
+    """Inverted dropout, drawing its mask exactly as ``layers.Dropout`` does."""
+
     z = None
 
     def __init__(self, layer) -> None:
+        self.layer = layer
         self.rate = float(layer.rate)
-        self.scale = 1.0 / (1.0 - self.rate) if self.rate < 1 else 0.0
         self.mask = None
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         if not training or self.rate <= 0:
             self.mask = None
             return x
-        keep = _rng().random_sample(x.shape) >= self.rate
-        self.mask = keep.astype(x.dtype)
-        self.mask *= self.scale
+        if self.rate >= 1:
+            self.mask = np.zeros((), dtype=x.dtype)
+            return x * self.mask
+        keep = self.layer._random().random_sample(x.shape) >= self.rate
+        scale = np.asarray(1.0 / (1.0 - self.rate), dtype=x.dtype)
+        self.mask = keep.astype(x.dtype) * scale
         return x * self.mask
 
     def backward(self, dy: np.ndarray, pre_activation_grad: bool = False) -> np.ndarray:

@@ -1,0 +1,290 @@
+"""Turning what ``fit``/``evaluate``/``predict`` receive into batches of NumPy arrays.
+
+Accepted: NumPy arrays, nested lists, pandas DataFrame/Series, lamina tensors, lists or dicts
+of those (several inputs/outputs), and Python generators, iterators or ``Sequence``-like
+objects yielding ``x``, ``(x, y)`` or ``(x, y, sample_weight)`` batches. Arrays are checked
+and cast once per call (numbers to the model's float type), then batches are gathered with
+``np.take`` into reused buffers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+
+from lamina.autodiff.tensor import Tensor
+
+
+# --- conversion ---------------------------------------------------------------------------
+def to_numpy(value, what: str) -> np.ndarray:
+    """``value`` as a NumPy array, with clear errors for strings, objects and ragged data."""
+    if isinstance(value, Tensor):
+        return value._value
+    if hasattr(value, "to_numpy") and hasattr(value, "dtypes"):  # pandas DataFrame / Series
+        value = value.to_numpy()
+    elif hasattr(value, "numpy") and callable(value.numpy) and not isinstance(value, np.ndarray):
+        value = value.numpy()
+    try:
+        arr = np.asarray(value)
+    except ValueError as e:
+        raise ValueError(
+            f"Failed to convert `{what}` to an array: {e}. Its rows must all have the same "
+            "length (ragged lists are not supported)."
+        ) from None
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            sample = arr.flat[0] if arr.size else None
+            raise TypeError(
+                f"Failed to convert `{what}` to a numeric array: it has dtype object "
+                f"(first element {sample!r} of type {type(sample).__name__}). Convert it to "
+                "numbers first, e.g. `np.asarray(x, dtype='float32')`; encode strings or "
+                "categories as numbers."
+            ) from None
+    if arr.dtype.kind in "USV":
+        raise TypeError(
+            f"`{what}` contains strings (dtype {arr.dtype}): a model needs numbers. Encode the "
+            "categories as integers or one-hot vectors first."
+        )
+    if arr.dtype.kind == "M" or arr.dtype.kind == "m":
+        raise TypeError(f"`{what}` has a date/time dtype ({arr.dtype}); convert it to numbers.")
+    return arr
+
+
+def cast_float(arr: np.ndarray, dtype) -> np.ndarray:
+    """Numbers to ``dtype`` (the model's float type); other arrays unchanged."""
+    if arr.dtype.kind in "fiub" and arr.dtype != np.dtype(dtype):
+        return arr.astype(dtype)
+    return arr
+
+
+def flatten_struct(data, what: str) -> tuple[list[np.ndarray], object]:
+    """Flatten ``data`` (array, list/tuple of arrays, or dict) into a list of arrays plus a
+    description of its structure (``None`` single, ``int`` list length, or dict keys)."""
+    if data is None:
+        return [], None
+    if isinstance(data, dict):
+        keys = list(data)
+        return [to_numpy(data[k], f"{what}[{k!r}]") for k in keys], keys
+    if isinstance(data, (list, tuple)) and data and all(
+        isinstance(v, (np.ndarray, Tensor)) or hasattr(v, "to_numpy") for v in data
+    ):
+        return [to_numpy(v, f"{what}[{i}]") for i, v in enumerate(data)], len(data)
+    return [to_numpy(data, what)], None
+
+
+def check_finite(arrays: list[np.ndarray], what: str) -> None:
+    for i, a in enumerate(arrays):
+        if a.dtype.kind == "f" and a.size and not np.isfinite(a).all():
+            n_nan = int(np.isnan(a).sum())
+            n_inf = int(np.isinf(a).sum())
+            where = f"{what}" if len(arrays) == 1 else f"{what}[{i}]"
+            raise ValueError(
+                f"`{where}` contains {n_nan} NaN and {n_inf} infinite value(s). Training on "
+                "them would make every weight NaN; clean or impute the data first (for example "
+                "`np.nan_to_num`, or drop those rows)."
+            )
+
+
+def num_samples(arrays: list[np.ndarray]) -> int:
+    return int(arrays[0].shape[0]) if arrays and arrays[0].ndim else 0
+
+
+def check_cardinality(xs: list, ys: list, sws: list) -> int:
+    sizes = {}
+    for what, arrs in (("x", xs), ("y", ys), ("sample_weight", sws)):
+        for a in arrs:
+            if a.ndim == 0:
+                raise ValueError(
+                    f"`{what}` must have a batch dimension; received a scalar of value {a!r}."
+                )
+            sizes.setdefault(what, []).append(int(a.shape[0]))
+    flat = {n for v in sizes.values() for n in v}
+    if len(flat) > 1:
+        parts = []
+        for what, v in sizes.items():
+            parts.append(f"{what} sizes: {', '.join(str(n) for n in v)}")
+        raise ValueError(
+            "Data cardinality is ambiguous:\n  " + "\n  ".join(parts)
+            + "\nMake sure all arrays contain the same number of samples."
+        )
+    n = flat.pop() if flat else 0
+    if n == 0:
+        raise ValueError(
+            "Expected input data to be non-empty: received 0 samples. Check that `x` (and `y`) "
+            "hold at least one row."
+        )
+    return n
+
+
+def is_generator_like(x) -> bool:
+    """Python generators/iterators and Keras ``Sequence``-like objects (not arrays/lists)."""
+    if isinstance(x, (np.ndarray, Tensor, list, tuple, dict, str, bytes)) or x is None:
+        return False
+    if hasattr(x, "to_numpy"):
+        return False
+    if isinstance(x, Iterator):
+        return True
+    if hasattr(x, "__getitem__") and hasattr(x, "__len__") and not hasattr(x, "shape"):
+        return True
+    return hasattr(x, "__iter__") and not hasattr(x, "shape") and not hasattr(x, "__array__")
+
+
+# --- array batching -----------------------------------------------------------------------
+class ArrayBatcher:
+    """Batches of in-memory arrays: ``epoch(shuffle)`` yields ``(xs, ys, sw)`` lists."""
+
+    def __init__(self, xs: list[np.ndarray], ys: list[np.ndarray], sw: np.ndarray | None,
+                 batch_size: int, steps: int | None = None) -> None:
+        self.xs, self.ys, self.sw = xs, ys, sw
+        self.n = num_samples(xs) if xs else num_samples(ys)
+        self.batch_size = int(batch_size)
+        self.full_steps = max(1, math.ceil(self.n / self.batch_size))
+        self.steps = int(steps) if steps else self.full_steps
+        self._cursor = 0
+        self._order = None
+        self._bufs: dict = {}
+
+    def _take(self, key, arr: np.ndarray, idx) -> np.ndarray:
+        if isinstance(idx, slice):
+            return arr[idx]
+        shape = (len(idx),) + arr.shape[1:]
+        buf = self._bufs.get((key, shape))
+        if buf is None:
+            buf = np.empty(shape, dtype=arr.dtype)
+            self._bufs[(key, shape)] = buf
+        np.take(arr, idx, axis=0, out=buf)
+        return buf
+
+    def epoch(self, shuffle=False, rng=None):
+        """Yield one epoch's batches; with ``steps`` set, continue where the last epoch ended."""
+        n, bs = self.n, self.batch_size
+        arrays = [("x", i, a) for i, a in enumerate(self.xs)] + [
+            ("y", i, a) for i, a in enumerate(self.ys)]
+        if self.sw is not None:
+            arrays.append(("w", 0, self.sw))
+        for _ in range(self.steps):
+            if self._cursor == 0 or self._order is None:
+                self._order = self._new_order(shuffle, rng)
+            start = self._cursor
+            stop = min(start + bs, n)
+            self._cursor = 0 if stop >= n else stop
+            order = self._order
+            idx = slice(start, stop) if order is None else order[start:stop]
+            xs = [self._take(("x", i), a, idx) for k, i, a in arrays if k == "x"]
+            ys = [self._take(("y", i), a, idx) for k, i, a in arrays if k == "y"]
+            w = self._take(("w", 0), self.sw, idx) if self.sw is not None else None
+            yield xs, ys, w
+
+    def _new_order(self, shuffle, rng):
+        if not shuffle:
+            return None
+        if rng is None:
+            from lamina.backend import rng as _rng
+
+            rng = _rng()
+        if shuffle == "batch":
+            n, bs = self.n, self.batch_size
+            blocks = np.arange(self.full_steps)
+            rng.shuffle(blocks)
+            return np.concatenate([np.arange(b * bs, min((b + 1) * bs, n)) for b in blocks])
+        return rng.permutation(self.n)
+
+
+class GeneratorBatcher:
+    """Batches from a generator/iterator or a ``Sequence``-like object."""
+
+    def __init__(self, source, steps: int | None, standardize, what: str = "x") -> None:
+        self.source = source
+        self.standardize = standardize
+        self.is_sequence = hasattr(source, "__getitem__") and hasattr(source, "__len__")
+        if self.is_sequence:
+            length = len(source)
+            self.steps = int(steps) if steps else length
+        else:
+            self.steps = int(steps) if steps else None
+        self._iter = None
+        self.what = what
+        self.n = None
+
+    def _iterator(self):
+        if self.is_sequence:
+            def gen():
+                while True:
+                    for i in range(len(self.source)):
+                        yield self.source[i]
+                    end = getattr(self.source, "on_epoch_end", None)
+                    if callable(end):
+                        end()
+            return gen()
+        return iter(self.source)
+
+    def epoch(self, shuffle=False, rng=None):
+        if self.is_sequence and self._iter is None or not self.is_sequence and self._iter is None:
+            self._iter = self._iterator()
+        count = 0
+        while self.steps is None or count < self.steps:
+            try:
+                item = next(self._iter)
+            except StopIteration:
+                if self.steps is not None and count == 0:
+                    raise ValueError(
+                        "Your input ran out of data: the generator is exhausted. Make sure it "
+                        "can generate at least `steps_per_epoch * epochs` batches (loop over "
+                        "your data with `while True`), or pass an array instead."
+                    ) from None
+                self._exhausted = True
+                break
+            count += 1
+            yield self.standardize(item)
+        if self.steps is None:
+            self.steps = count
+            if not self.is_sequence:
+                self._iter = None
+
+    @property
+    def steps_known(self) -> bool:
+        return self.steps is not None
+
+
+def unpack_batch(item):
+    """``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` -> a 3-tuple."""
+    if isinstance(item, tuple):
+        if len(item) == 1:
+            return item[0], None, None
+        if len(item) == 2:
+            return item[0], item[1], None
+        if len(item) == 3:
+            return item
+        raise ValueError(
+            "Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
+            f"found a tuple of {len(item)} elements."
+        )
+    return item, None, None
+
+
+def validation_split_arrays(xs, ys, sw, split: float):
+    """Keras's split: the **last** ``split`` fraction (before any shuffling) is validation."""
+    n = num_samples(xs)
+    at = int(math.floor(n * (1.0 - split)))
+    if at == 0 or at == n:
+        raise ValueError(
+            f"Training data contains {n} samples, which is not sufficient to split it into a "
+            f"validation and training set as specified by `validation_split={split}`. Either "
+            "provide more data, or a different value for the `validation_split` argument."
+        )
+
+    def cut(arrs, a, b):
+        return [x[a:b] for x in arrs]
+
+    train = (cut(xs, 0, at), cut(ys, 0, at), None if sw is None else sw[:at])
+    val = (cut(xs, at, n), cut(ys, at, n), None if sw is None else sw[at:])
+    return train, val
+
+
+__all__ = ["to_numpy", "cast_float", "flatten_struct", "check_finite", "check_cardinality",
+           "ArrayBatcher", "GeneratorBatcher", "unpack_batch", "validation_split_arrays",
+           "is_generator_like"]

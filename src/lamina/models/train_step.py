@@ -1,0 +1,155 @@
+"""The general training step: forward under a ``GradientTape``, loss, gradients, update.
+
+Works for every model (custom layers, subclassed models, any loss). The compiled fast path
+(``models/plan.py``) gives the same numbers for the layers it knows; the trainer uses it
+when it can and this step otherwise.
+
+A step is ``step(x, y, sample_weight) -> (loss: float, y_pred)``: ``x``/``y`` are NumPy
+arrays (lists of them for several inputs/outputs), the loss includes the regularization
+penalties, and the optimizer update has been applied when it returns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.autodiff.tape import GradientTape
+from lamina.autodiff.tensor import Tensor
+
+
+def as_list(x) -> list:
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]
+
+
+def to_numpy_outputs(y_pred):
+    if isinstance(y_pred, Tensor):
+        return y_pred._value
+    if isinstance(y_pred, (list, tuple)):
+        return [to_numpy_outputs(v) for v in y_pred]
+    if isinstance(y_pred, dict):
+        return [to_numpy_outputs(v) for v in y_pred.values()]
+    return np.asarray(y_pred)
+
+
+def compute_total_loss(model, y_true: list, y_pred: list, sample_weight, per_output=None):
+    """Sum of the weighted per-output losses plus ``model.losses`` (a scalar Tensor).
+
+    ``per_output``, if a list, receives each output's loss as a float.
+    """
+    from lamina import ops
+
+    spec = model._compiled
+    total = None
+    sw = None
+    if sample_weight is not None:
+        sw = sample_weight if isinstance(sample_weight, Tensor) else Tensor(
+            np.asarray(sample_weight))
+    for i, loss_obj in enumerate(spec.losses):
+        if loss_obj is None:
+            if per_output is not None:
+                per_output.append(0.0)
+            continue
+        yt = y_true[i] if i < len(y_true) else None
+        if yt is None:
+            continue
+        value = loss_obj(yt, y_pred[i], sample_weight=sw)
+        if per_output is not None:
+            per_output.append(float(value._value))
+        w = spec.loss_weights[i]
+        if w != 1.0:
+            value = ops.multiply(value, np.asarray(w, dtype=value._value.dtype))
+        total = value if total is None else ops.add(total, value)
+    reg = model.losses
+    for r in reg:
+        if total is None:
+            total = r
+        else:
+            if r._value.dtype != total._value.dtype:
+                r = ops.cast(r, total._value.dtype)
+            total = ops.add(total, r)
+    if total is None:
+        from lamina.backend.config import floatx
+
+        total = Tensor(np.zeros((), dtype=floatx()))
+    return total
+
+
+def build_tape_step(model):
+    """The general training step for ``model`` (see the module docstring)."""
+    optimizer = model.optimizer
+    multi_in = len(getattr(model, "inputs", None) or [None]) > 1 if model._is_graph_network \
+        else False
+
+    def step(x, y, sample_weight):
+        xin = [Tensor(a) for a in x] if isinstance(x, list) else Tensor(x)
+        if isinstance(xin, list) and len(xin) == 1 and not multi_in:
+            xin = xin[0]
+        ys = as_list(y) if y is not None else []
+        variables = model.trainable_variables
+        per = [] if step.track_outputs else None
+        with GradientTape() as tape:
+            out = model(xin, training=True)
+            outs = as_list(out) if not isinstance(out, dict) else list(out.values())
+            model._note_outputs(len(outs))
+            loss = compute_total_loss(model, ys, outs, sample_weight, per)
+        grads = tape.gradient(loss, variables)
+        pairs = [(g._value, v) for g, v in zip(grads, variables) if g is not None]
+        if pairs:
+            optimizer.apply_numpy([g for g, _ in pairs], [v for _, v in pairs])
+        step.output_losses = per
+        y_pred = [o._value for o in outs]
+        return float(loss._value), (y_pred[0] if len(y_pred) == 1 else y_pred)
+
+    step.track_outputs = False
+    step.output_losses = None
+    return step
+
+
+def build_custom_step(model):
+    """A step calling the user's overridden ``model.train_step(data)``; returns its logs."""
+
+    def step(x, y, sample_weight):
+        xin = [Tensor(a) for a in x] if isinstance(x, list) else Tensor(x)
+        yin = None
+        if y is not None:
+            yin = [Tensor(a) for a in y] if isinstance(y, list) else Tensor(y)
+        data = (xin,) if yin is None else (xin, yin) if sample_weight is None else (
+            xin, yin, Tensor(sample_weight))
+        logs = model.train_step(data)
+        return logs
+
+    return step
+
+
+def build_predict_fn(model, use_plan: bool = True):
+    """``fn(x_batch) -> np.ndarray or list``: the compiled plan's predict if it has one,
+    else the model's own forward pass."""
+    fn = None
+    try:
+        from lamina.models import plan
+    except ImportError:
+        plan = None
+    if use_plan and plan is not None and hasattr(plan, "build_predict"):
+        try:
+            fn = plan.build_predict(model)
+        except Exception:  # noqa: BLE001 - the general path always works
+            fn = None
+    if fn is not None:
+        return fn
+    multi_in = model._is_graph_network and len(model.inputs) > 1
+
+    def predict(x):
+        xin = [Tensor(a) for a in x] if isinstance(x, list) else Tensor(x)
+        if isinstance(xin, list) and len(xin) == 1 and not multi_in:
+            xin = xin[0]
+        out = model(xin, training=False)
+        if isinstance(out, dict):
+            out = list(out.values())
+        return to_numpy_outputs(out)
+
+    return predict
+
+
+__all__ = ["build_tape_step", "build_predict_fn", "compute_total_loss", "build_custom_step"]
