@@ -38,8 +38,8 @@ _RECONSTRUCT, _NDARRAY, _DTYPE, _SCALAR, _FROMBUFFER, _ENCODE = (
     "frombuffer",
     "codecs.encode",
 )
-# Plain containers that protocols 0-2 spell as calls: set([...]), frozenset([...]), bytearray.
-_CONTAINERS = {"set": set, "frozenset": frozenset, "bytearray": bytearray}
+# Plain containers that protocols 0-2 spell as calls: set([...]), bytes(), bytearray(...).
+_CONTAINERS = {"set": set, "frozenset": frozenset, "bytearray": bytearray, "bytes": bytes}
 _ALLOWED_GLOBALS = {
     ("numpy.core.multiarray", "_reconstruct"): _RECONSTRUCT,
     ("numpy._core.multiarray", "_reconstruct"): _RECONSTRUCT,
@@ -191,8 +191,8 @@ def _call(func: Any, args: Any) -> Any:
     if kind in _CONTAINERS:
         if len(args) > 2 or (args and not isinstance(args[0], (list, tuple, bytes, str))):
             raise UnpicklingError(f"Malformed {kind} in the pickle.")
-        if kind == "bytearray" and args and isinstance(args[0], str):
-            return bytearray(args[0].encode("latin-1"))
+        if kind in ("bytes", "bytearray") and args and isinstance(args[0], str):
+            return _CONTAINERS[kind](args[0].encode("latin-1"))
         return _CONTAINERS[kind](args[0] if args else ())
     raise UnpicklingError(f"{kind} cannot be called in a data-set pickle.")
 
@@ -470,7 +470,7 @@ def loads(data: bytes | bytearray | memoryview) -> Any:
                 raise UnpicklingError(f"Unknown pickle opcode 0x{op:02x} at byte {pos - 1}.")
     except UnpicklingError:
         raise
-    except (IndexError, KeyError, struct.error, ValueError, UnicodeDecodeError) as e:
+    except (IndexError, KeyError, TypeError, struct.error, ValueError, UnicodeDecodeError) as e:
         raise UnpicklingError(f"Malformed or truncated pickle near byte {pos}: {e}") from None
 
 

@@ -208,7 +208,7 @@ class _FallbackProgbar:
         self.target, self.width = target, width
         self._start = time.time()
 
-    def update(self, current: int) -> None:
+    def update(self, current: int, finalize: bool | None = None) -> None:
         elapsed = time.time() - self._start
         if self.target:
             done = int(self.width * min(current, self.target) / self.target)
@@ -216,7 +216,10 @@ class _FallbackProgbar:
             line = f"{current}/{self.target} [{bar.ljust(self.width, '.')}] - {elapsed:.0f}s"
         else:
             line = f"{current} - {elapsed:.0f}s"
-        end = "\n" if self.target and current >= self.target else ""
+        done_now = (
+            finalize if finalize is not None else bool(self.target) and current >= self.target
+        )
+        end = "\n" if done_now else ""
         sys.stdout.write("\r" + line + end)
         sys.stdout.flush()
 
@@ -263,8 +266,8 @@ def _download(origin: str, dest: str, fname: str, file_hash, algorithm: str) -> 
                     out.write(chunk)
                     current += len(chunk)
                     progbar.update(current if total is None else min(current, total))
-                if total is None and current:
-                    sys.stdout.write("\n")
+                if total is None:
+                    progbar.update(current, finalize=True)
                 if total is not None and current < total:
                     raise URLFetchError(
                         f"Download of {origin} was cut short: received {current} of {total} "
@@ -275,7 +278,12 @@ def _download(origin: str, dest: str, fname: str, file_hash, algorithm: str) -> 
                 f"URL fetch failure on {origin}: {e.code} -- {e.reason}. Could not download "
                 f"{fname!r}. {_manual_hint(origin, dest, file_hash, algorithm)}"
             ) from None
-        except (TimeoutError, urllib.error.URLError, ConnectionError, http.client.HTTPException) as e:
+        except (
+            TimeoutError,
+            urllib.error.URLError,
+            ConnectionError,
+            http.client.HTTPException,
+        ) as e:
             reason = getattr(e, "reason", e)
             raise URLFetchError(
                 f"Could not download {fname!r} from {origin}: the network is unreachable "
