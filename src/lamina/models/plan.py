@@ -606,6 +606,8 @@ def build_train_step(model):
         stages[-1], (_Dropout, _Flatten)
     ):
         return None
+    if not _input_rank_ok(model, stages):
+        return None
     # A Dense after a frozen one still needs input gradients only if something before it
     # trains; keep it simple: only the very first Dense skips its input gradient.
     last_act = stages[-1].act if isinstance(stages[-1], (_Dense, _Activation)) else "linear"
@@ -627,6 +629,15 @@ def build_train_step(model):
     if any(v._value.dtype != _config.floatx_dtype() for v in variables):
         return None
     return TrainPlan(model, stages, head, optimizer, variables)
+
+
+def _input_rank_ok(model, stages) -> bool:
+    """The stages work on 2-D activations: rank-2 inputs, or anything a leading Flatten flattens."""
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) != 1:
+        return False
+    rank = len(inputs[0].shape)
+    return rank == 2 or (rank > 2 and bool(stages) and isinstance(stages[0], _Flatten))
 
 
 def _plain_reg(reg) -> bool:
@@ -662,6 +673,9 @@ def build_predict(model):
             stages.append(_Activation(act))
         else:
             return None
+
+    if not _input_rank_ok(model, stages):
+        return None
 
     def predict(x: np.ndarray) -> np.ndarray:
         h = x
