@@ -72,12 +72,10 @@ def make_digits_split(path: str) -> str:
         x, y, source = digits.data, digits.target, "sklearn.datasets.load_digits"
     except ImportError:
         sys.path.insert(0, os.path.join(repo_root(), "src"))
-        import lamina
+        from lamina.datasets import digits as shipped
 
-        (x1, y1), (x2, y2) = lamina.datasets.digits.load_data()
-        x = np.concatenate([np.reshape(x1, (len(x1), -1)), np.reshape(x2, (len(x2), -1))])
-        y = np.concatenate([y1, y2])
-        source = "lamina.datasets.digits"
+        x, y = shipped.load_digits(return_X_y=True)  # the same rows, in sklearn's order
+        source = "lamina.datasets.digits.load_digits"
     x = np.asarray(x, dtype=np.float32) / 16.0
     y = (np.asarray(y) % 2).astype(np.float32).reshape(-1, 1)
     order = np.random.RandomState(0).permutation(len(x))
