@@ -68,14 +68,17 @@ def test_png_is_written_and_notebook_image_returned(tmp_path):
     assert isinstance(img, Image)
     assert img.data == out.read_bytes()
     width, height = _png_size(out)
-    assert height > width > 100  # four boxes stacked top to bottom
+    assert width > 100 and height > 200  # four boxes stacked top to bottom
 
 
 def test_lr_layout_is_wide_and_dpi_scales(tmp_path):
     a = tmp_path / "lr.png"
     plot_model(_seq(), to_file=a, rankdir="LR", dpi=96)
     width, height = _png_size(a)
-    assert width > height
+    tb = tmp_path / "tb.png"
+    plot_model(_seq(), to_file=tb, rankdir="TB", dpi=96)
+    tb_width, tb_height = _png_size(tb)
+    assert width > 2 * tb_width and height < tb_height / 2
     b = tmp_path / "lr2.png"
     plot_model(_seq(), to_file=b, rankdir="LR", dpi=192)
     assert _png_size(b)[0] == pytest.approx(2 * width, abs=2)
