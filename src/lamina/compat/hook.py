@@ -162,6 +162,8 @@ class AliasModule(types.ModuleType):
         super().__init__(name, target.__doc__)
         self.__dict__["_lamina_target"] = target
         self.__dict__["__path__"] = []  # a package: submodule imports come back to the finder
+        if getattr(target, "__file__", None):
+            self.__dict__["__file__"] = target.__file__  # error messages point at lamina's file
 
     def __getattr__(self, attr: str):
         __tracebackhide__ = True
