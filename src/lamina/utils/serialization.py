@@ -87,15 +87,19 @@ _CLASS_ALIASES = {"Functional": "Model"}
 # --- errors -------------------------------------------------------------------------------
 def nearest_names(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The candidates closest to ``name`` (case-insensitive), best first."""
-    cands = sorted(set(candidates))
-    lower = {c.lower(): c for c in cands}
+    lower: dict[str, str] = {}
+    for c in sorted(set(candidates)):
+        lower.setdefault(c.lower(), c)
     hits = difflib.get_close_matches(str(name).lower(), list(lower), n=n, cutoff=0.5)
     return [lower[h] for h in hits]
 
 
 def unknown_name_error(kind: str, name, candidates: Iterable[str]) -> ValueError:
     """A ``ValueError`` for an unknown ``kind`` identifier, suggesting the nearest valid names."""
-    cands = sorted(set(candidates))
+    seen: dict[str, str] = {}
+    for c in sorted(set(candidates)):
+        seen.setdefault(c.lower(), c)  # 'SGD' and 'sgd' are listed once
+    cands = sorted(seen.values())
     near = nearest_names(str(name), cands)
     hint = f" Did you mean {', '.join(repr(h) for h in near)}?" if near else ""
     return ValueError(
@@ -361,8 +365,10 @@ def _lookup(section: str, name: str):
     for modname in _SECTIONS[section]:
         mod = importlib.import_module(modname)
         obj = getattr(mod, name, None)
-        if obj is None:
-            table = getattr(mod, "ALL_OBJECTS_DICT", None)
+        for table_name in ("ALL_OBJECTS_DICT", "ALL_OBJECTS"):
+            if obj is not None:
+                break
+            table = getattr(mod, table_name, None)
             if isinstance(table, dict):
                 obj = table.get(name)
         if obj is not None and not isinstance(obj, types.ModuleType):
@@ -371,17 +377,18 @@ def _lookup(section: str, name: str):
 
 
 def _find_builtin(name: str, module: str | None):
-    name = _CLASS_ALIASES.get(name, name)
     section = _section_of(module)
     sections = (section,) if section else ()
     sections += tuple(s for s in _SEARCH_ORDER if s != section)
-    for s in sections:
-        try:
-            obj = _lookup(s, name)
-        except ImportError:
-            continue
-        if obj is not None:
-            return obj
+    names = (name, _CLASS_ALIASES[name]) if name in _CLASS_ALIASES else (name,)
+    for candidate in names:
+        for s in sections:
+            try:
+                obj = _lookup(s, candidate)
+            except ImportError:
+                continue
+            if obj is not None:
+                return obj
     return None
 
 
