@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gradcheck import check_grad, check_second_order
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import lamina as tf

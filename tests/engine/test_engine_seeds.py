@@ -117,11 +117,11 @@ def test_mse_figures_37_5_and_49_890625():
     mse_0 = tf.reduce_mean(tf.square(tf.constant(target_actuals, tf.float32) - tf.stack(out0)))
     mse_1 = tf.reduce_mean(tf.square(tf.constant(target_actuals, tf.float32) - tf.stack(out1)))
     assert (
-        "Mean squared error with weights_0: %f" % mse_0
+        "Mean squared error with weights_0: %f" % mse_0  # noqa: UP031
         == "Mean squared error with weights_0: 37.500000"
     )
     assert (
-        "Mean squared error with weights_1: %f" % mse_1
+        "Mean squared error with weights_1: %f" % mse_1  # noqa: UP031
         == "Mean squared error with weights_1: 49.890625"
     )
     # scikit-learn accepts the lists of scalar tensors directly
@@ -191,7 +191,7 @@ def test_round_predictions_and_confusion_matrix():
 
 def test_reduce_max_formats_as_percentage():
     pred_probs = np.array([[0.1, 0.85, 0.05]], dtype=np.float32)
-    assert "{:2.0f}%".format(100 * tf.reduce_max(pred_probs)) == "85%"
+    assert f"{100 * tf.reduce_max(pred_probs):2.0f}%" == "85%"
 
 
 def test_expand_dims_on_numpy_input():

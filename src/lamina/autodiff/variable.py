@@ -11,7 +11,6 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor, _np_repr, _shape_str
 from lamina.dtypes import as_dtype
 
-
 _ACCEPTED_KWARGS = {
     "validate_shape",
     "caching_device",

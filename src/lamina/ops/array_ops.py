@@ -17,6 +17,7 @@ from lamina.ops.core import (
     as_tensor_pair,
     convert_to_tensor,
     reshape,
+    snapshot,
     unbroadcast,
 )
 
@@ -66,7 +67,7 @@ def expand_dims(input, axis, name=None) -> Tensor:
     if not -nd <= a < nd:
         raise ValueError(f"expand_dims: axis {a} is out of range for a tensor of rank {x.ndim}.")
     sx = x._value.shape
-    return record(np.expand_dims(x._value, a), (x,), lambda g: (reshape(g, sx),))
+    return record(snapshot(x, np.expand_dims(x._value, a)), (x,), lambda g: (reshape(g, sx),))
 
 
 def squeeze(input, axis=None, name=None) -> Tensor:
@@ -86,12 +87,13 @@ def squeeze(input, axis=None, name=None) -> Tensor:
                     "only size-1 axes can be removed."
                 )
         out = np.squeeze(x._value, axis=axes)
-    return record(out, (x,), lambda g: (reshape(g, sx),))
+    return record(snapshot(x, out), (x,), lambda g: (reshape(g, sx),))
 
 
 def identity(input, name=None) -> Tensor:
+    """The same values as a new Tensor (a snapshot when ``input`` is a Variable)."""
     x = _t(input)
-    return record(x._value, (x,), lambda g: (g,))
+    return record(snapshot(x, x._value), (x,), lambda g: (g,))
 
 
 # --- joining and splitting ----------------------------------------------------------------
@@ -251,7 +253,8 @@ def transpose(a, perm=None, conjugate=False, name=None) -> Tensor:
                 f"transpose: `perm` {list(perm)} is not a permutation of the {x.ndim} axes."
             )
     inv = tuple(np.argsort(perm))
-    return record(np.transpose(x._value, perm), (x,), lambda g: (transpose(g, inv),))
+    out = snapshot(x, np.transpose(x._value, perm))
+    return record(out, (x,), lambda g: (transpose(g, inv),))
 
 
 def reverse(tensor, axis, name=None) -> Tensor:
@@ -325,18 +328,24 @@ def _is_basic(key) -> bool:
 
 def getitem(x, key) -> Tensor:
     """``x[key]``: ints, slices, ``...``, ``newaxis``, integer/boolean arrays or tensors."""
-    x = _t(x)
-    key = _norm_key(key)
+    if not isinstance(x, Tensor):
+        x = _t(x)
+    tk = type(key)
+    if tk is int or tk is slice:
+        basic = True
+    else:
+        key = _norm_key(key)
+        basic = _is_basic(key)
     try:
         out = x._value[key]
     except IndexError as e:
         raise IndexError(
             f"Index {key!r} is out of bounds for a tensor of shape {tuple(x.shape)}: {e}"
         ) from None
-    if not isinstance(out, np.ndarray):
+    if type(out) is not np.ndarray:
         out = np.asarray(out)
-    elif _is_basic(key):
-        out = out.copy() if out.base is not None and out.size < 64 else out
+    elif basic:
+        out = snapshot(x, out)  # a view: copy it if the source is a (mutable) Variable
     sx = x._value.shape
     return record(out, (x,), lambda g: (_scatter_into(g, key, sx),))
 

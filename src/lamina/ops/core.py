@@ -11,6 +11,7 @@ import numpy as np
 
 from lamina.autodiff.tape import record
 from lamina.autodiff.tensor import Tensor
+from lamina.autodiff.variable import Variable
 from lamina.backend.config import floatx
 from lamina.dtypes import as_dtype
 
@@ -95,12 +96,20 @@ def as_tensor_pair(a, b, op: str) -> tuple[Tensor, Tensor]:
             )
         return a, b
     if ta:
-        if type(b) is float and a._value.dtype.kind in "iub":
-            raise _float_into_int(op, b, a)
+        tb_ = type(b)
+        if tb_ is float or tb_ is int:  # fast path: Python scalars take the tensor's dtype
+            dt = a._value.dtype
+            if tb_ is float and dt.kind in "iub":
+                raise _float_into_int(op, b, a)
+            return a, Tensor(np.array(b, dtype=dt))
         return a, Tensor(_to_array(b, _scalar_dtype(b, a._value.dtype)))
     if tb:
-        if type(a) is float and b._value.dtype.kind in "iub":
-            raise _float_into_int(op, a, b)
+        ta_ = type(a)
+        if ta_ is float or ta_ is int:
+            dt = b._value.dtype
+            if ta_ is float and dt.kind in "iub":
+                raise _float_into_int(op, a, b)
+            return Tensor(np.array(a, dtype=dt)), b
         return Tensor(_to_array(a, _scalar_dtype(a, b._value.dtype))), b
     a = convert_to_tensor(a)
     return a, Tensor(_to_array(b, a._value.dtype))
@@ -127,6 +136,11 @@ def _scalar_dtype(value, dtype: np.dtype):
 def _short(value) -> str:
     r = repr(value)
     return r if len(r) < 60 else r[:57] + "..."
+
+
+def snapshot(x: Tensor, arr: np.ndarray) -> np.ndarray:
+    """``arr`` (often a view of ``x``), copied when ``x`` is a Variable that may change later."""
+    return arr.copy() if isinstance(x, Variable) else arr
 
 
 # --- broadcasting -------------------------------------------------------------------------
@@ -217,18 +231,24 @@ def negative(x, name=None) -> Tensor:
 def matmul(a, b, transpose_a=False, transpose_b=False, name=None) -> Tensor:
     """Matrix product over the last two axes (batched over leading axes), as ``tf.matmul``."""
     a, b = as_tensor_pair(a, b, "matmul")
-    if a.ndim < 2 or b.ndim < 2:
+    av, bv = a._value, b._value
+    if av.ndim < 2 or bv.ndim < 2:
         raise ValueError(
             f"matmul: both inputs must be at least 2-D, received shapes {tuple(a.shape)} "
             f"and {tuple(b.shape)}."
         )
-    av = np.swapaxes(a._value, -1, -2) if transpose_a else a._value
-    bv = np.swapaxes(b._value, -1, -2) if transpose_b else b._value
-    if av.shape[-1] != bv.shape[-2]:
+    if transpose_a:
+        av = np.swapaxes(av, -1, -2)
+    if transpose_b:
+        bv = np.swapaxes(bv, -1, -2)
+    try:
+        out = np.matmul(av, bv)
+    except ValueError:
         raise ValueError(
-            f"matmul: inner dimensions do not match: {tuple(a.shape)} @ {tuple(b.shape)}"
-            f"{' (transpose_a)' if transpose_a else ''}{' (transpose_b)' if transpose_b else ''}."
-        )
+            f"matmul: incompatible shapes {tuple(a.shape)} @ {tuple(b.shape)}"
+            f"{' (transpose_a)' if transpose_a else ''}{' (transpose_b)' if transpose_b else ''}"
+            ": the inner dimensions must match and batch dimensions broadcast."
+        ) from None
     sa, sb = a._value.shape, b._value.shape
 
     def vjp(g):
@@ -245,7 +265,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None) -> Tensor:
         )
         return unbroadcast(ga, sa), unbroadcast(gb, sb)
 
-    return record(np.matmul(av, bv), (a, b), vjp)
+    return record(out, (a, b), vjp)
 
 
 # --- shape and reduction ------------------------------------------------------------------
@@ -276,7 +296,7 @@ def reshape(tensor, shape, name=None) -> Tensor:
             f"{list(shape)} (input shape {tuple(x.shape)})."
         ) from None
     sx = x._value.shape
-    return record(out, (x,), lambda g: (reshape(g, sx),))
+    return record(snapshot(x, out), (x,), lambda g: (reshape(g, sx),))
 
 
 def broadcast_to(input, shape, name=None) -> Tensor:
@@ -293,14 +313,13 @@ def broadcast_to(input, shape, name=None) -> Tensor:
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    x = convert_to_tensor(input_tensor)
-    axes = _norm_axis(axis, x.ndim)
+    x = input_tensor if isinstance(input_tensor, Tensor) else convert_to_tensor(input_tensor)
     v = x._value
-    out = np.sum(v, axis=axes, keepdims=keepdims)
+    axes = None if axis is None else _norm_axis(axis, v.ndim)
     if v.dtype.kind == "b":
-        out = out.astype(np.int32)
-    elif out.dtype != v.dtype:
-        out = out.astype(v.dtype)
+        out = np.add.reduce(v, axis=axes, keepdims=keepdims, dtype=np.int32)
+    else:
+        out = np.add.reduce(v, axis=axes, keepdims=keepdims, dtype=v.dtype)
     sx = v.shape
 
     def vjp(g):
@@ -311,7 +330,9 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
             g = reshape(g, (1,) * len(sx))
         return (broadcast_to(g, sx),)
 
-    return record(np.asarray(out), (x,), vjp)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    return record(out, (x,), vjp)
 
 
 def exp(x, name=None) -> Tensor:
@@ -359,7 +380,7 @@ def cast(x, dtype, name=None) -> Tensor:
     dst = as_dtype(dtype)._np
     src = x._value.dtype
     if src == dst:
-        return x
+        return x if not isinstance(x, Variable) else record(x._value.copy(), (x,), lambda g: (g,))
     if src.kind in _FLOAT_KINDS and dst.kind in "iu":
         out = np.trunc(x._value).astype(dst)  # TensorFlow truncates toward zero
     else:
@@ -370,4 +391,4 @@ def cast(x, dtype, name=None) -> Tensor:
 def stop_gradient(input, name=None) -> Tensor:
     """The same value, cut off from the tape."""
     x = convert_to_tensor(input)
-    return Tensor(x._value)
+    return Tensor(snapshot(x, x._value))

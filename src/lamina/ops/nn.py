@@ -52,13 +52,12 @@ from lamina.ops.reduction import reduce_logsumexp, reduce_mean
 # --- activations --------------------------------------------------------------------------
 def relu(features, name=None) -> Tensor:
     """max(x, 0); the gradient at 0 is 0, as TensorFlow."""
-    x = convert_to_tensor(features)
+    x = features if isinstance(features, Tensor) else convert_to_tensor(features)
     v = x._value
-    mask = v > 0
     return record(
-        np.where(mask, v, v.dtype.type(0)),
+        np.maximum(v, v.dtype.type(0)),
         (x,),
-        lambda g: (multiply(g, Tensor(mask.astype(g._value.dtype))),),
+        lambda g: (multiply(g, Tensor((v > 0).astype(g._value.dtype))),),
     )
 
 
@@ -139,8 +138,10 @@ def softmax(logits, axis=-1, name=None) -> Tensor:
     if not -max(x.ndim, 1) <= ax < max(x.ndim, 1):
         raise ValueError(f"softmax: axis {ax} is out of range for a tensor of rank {x.ndim}.")
     v = x._value
-    e = np.exp(v - np.max(v, axis=ax, keepdims=True))
-    y = e / np.sum(e, axis=ax, keepdims=True)
+    e = v - np.maximum.reduce(v, axis=ax, keepdims=True)
+    np.exp(e, out=e)
+    e /= np.add.reduce(e, axis=ax, keepdims=True)
+    y = e
 
     def vjp(g):
         gy = multiply(g, out)

@@ -58,15 +58,16 @@ def _expand_back(g: Tensor, sx: tuple, axes, keepdims: bool) -> Tensor:
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """The mean; integer tensors give an (integer-divided) integer mean as TensorFlow."""
     x = _t(input_tensor)
-    axes = _axes(axis, x.ndim, "reduce_mean")
+    axes = None if axis is None else _axes(axis, x.ndim, "reduce_mean")
     v = x._value
     if v.dtype.kind in "iub":
         s = np.sum(v, axis=axes, keepdims=keepdims, dtype=np.int64)
         n = v.size // max(s.size, 1) if v.size else 1
         q = np.sign(s) * (np.abs(s) // n)  # C-style truncation, as TensorFlow
         return Tensor(np.asarray(q).astype(v.dtype if v.dtype.kind != "b" else np.int32))
-    out = np.asarray(np.mean(v, axis=axes, keepdims=keepdims), dtype=v.dtype)
-    count = v.size // max(out.size, 1) if v.size else 1
+    total = np.add.reduce(v, axis=axes, keepdims=keepdims, dtype=v.dtype)
+    count = v.size // max(total.size, 1) if v.size else 1
+    out = np.asarray(total / v.dtype.type(count) if count else total * np.nan, dtype=v.dtype)
     sx = v.shape
 
     def vjp(g):
@@ -77,30 +78,31 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 def _extreme(x, axis, keepdims, op: str, fn) -> Tensor:
     x = _t(x)
-    axes = _axes(axis, x.ndim, op)
     v = x._value
+    axes = None if axis is None else _axes(axis, v.ndim, op)
     if v.size == 0:
         raise ValueError(f"{op}: cannot reduce an empty tensor of shape {v.shape}.")
-    out = np.asarray(fn(v, axis=axes, keepdims=keepdims))
+    out = fn.reduce(v, axis=axes, keepdims=keepdims)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
     if v.dtype.kind not in "fc":
         return Tensor(out)
     sx = v.shape
-    kept = np.asarray(fn(v, axis=axes, keepdims=True))
-    hit = (v == kept).astype(v.dtype)
-    hit /= np.sum(hit, axis=axes, keepdims=True)  # ties share the gradient, as TensorFlow
 
     def vjp(g):
+        hit = (v == fn.reduce(v, axis=axes, keepdims=True)).astype(v.dtype)
+        hit /= np.add.reduce(hit, axis=axes, keepdims=True)  # ties share, as TensorFlow
         return (multiply(_expand_back(g, sx, axes, keepdims), Tensor(hit)),)
 
     return record(out, (x,), vjp)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    return _extreme(input_tensor, axis, keepdims, "reduce_max", np.max)
+    return _extreme(input_tensor, axis, keepdims, "reduce_max", np.maximum)
 
 
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    return _extreme(input_tensor, axis, keepdims, "reduce_min", np.min)
+    return _extreme(input_tensor, axis, keepdims, "reduce_min", np.minimum)
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
