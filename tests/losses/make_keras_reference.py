@@ -3,13 +3,13 @@
 Run with an environment that has TensorFlow and Keras 3 (e.g. /work/benchvenv); prints JSON.
 """
 
-import os, json
+import json
+import os
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 import numpy as np
 import tensorflow as tf
-import keras
-from keras import losses as L, metrics as M, activations as A
+from keras import activations as A, losses as L, metrics as M
 from keras.src.legacy import backend as LB
 
 R = {}

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 import lamina
-from lamina import activations as A
-from lamina import losses as L
+from lamina import activations as A, losses as L
 
 RNG = np.random.RandomState(0)
 N = 7
