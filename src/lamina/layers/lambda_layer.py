@@ -99,15 +99,18 @@ class _OpLayer(Layer):
         super().__init__(name=unique_object_name(f"tf.math.{name}") if name else None, **kwargs)
         self.fn = fn
 
-    def __call__(self, operands):
+    def __call__(self, operands, **kwargs):
         from lamina.layers.layer import KerasTensor
 
-        tensors = [o for o in operands if isinstance(o, KerasTensor)]
-        consts = [(i, o) for i, o in enumerate(operands) if not isinstance(o, KerasTensor)]
-        self._consts = consts
-        self._n = len(operands)
-        arg = tensors[0] if len(tensors) == 1 else tensors
-        return super().__call__(arg)
+        if getattr(self, "_n", None) is None:
+            # First (symbolic) call: remember which operands are constants.
+            self._consts = [(i, o) for i, o in enumerate(operands)
+                            if not isinstance(o, KerasTensor)]
+            self._n = len(operands)
+            tensors = [o for o in operands if isinstance(o, KerasTensor)]
+            operands = tensors[0] if len(tensors) == 1 else tensors
+        kwargs.pop("training", None)
+        return super().__call__(operands)
 
     def call(self, inputs):
         tensors = inputs if isinstance(inputs, list) else [inputs]

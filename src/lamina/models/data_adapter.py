@@ -148,24 +148,21 @@ class ArrayBatcher:
         self._order = None
         self._bufs: dict = {}
 
-    def _take(self, key, arr: np.ndarray, idx) -> np.ndarray:
-        if isinstance(idx, slice):
-            return arr[idx]
-        shape = (len(idx),) + arr.shape[1:]
-        buf = self._bufs.get((key, shape))
-        if buf is None:
-            buf = np.empty(shape, dtype=arr.dtype)
-            self._bufs[(key, shape)] = buf
-        np.take(arr, idx, axis=0, out=buf)
-        return buf
+    def _buffers(self, arrays: list, m: int) -> list:
+        """Reused output buffers for a batch of ``m`` rows (one per array)."""
+        bufs = self._bufs.get(m)
+        if bufs is None:
+            bufs = [np.empty((m,) + a.shape[1:], dtype=a.dtype) for a in arrays]
+            self._bufs[m] = bufs
+        return bufs
 
     def epoch(self, shuffle=False, rng=None):
-        """Yield one epoch's batches; with ``steps`` set, continue where the last epoch ended."""
+        """Yield one epoch's batches ``(xs, ys, sw)``; with ``steps`` set, continue where the
+        last epoch ended. Shuffled batches are gathered into reused buffers."""
         n, bs = self.n, self.batch_size
-        arrays = [("x", i, a) for i, a in enumerate(self.xs)] + [
-            ("y", i, a) for i, a in enumerate(self.ys)]
-        if self.sw is not None:
-            arrays.append(("w", 0, self.sw))
+        nx, ny = len(self.xs), len(self.ys)
+        arrays = self.xs + self.ys + ([self.sw] if self.sw is not None else [])
+        has_w = self.sw is not None
         for _ in range(self.steps):
             if self._cursor == 0 or self._order is None:
                 self._order = self._new_order(shuffle, rng)
@@ -173,11 +170,14 @@ class ArrayBatcher:
             stop = min(start + bs, n)
             self._cursor = 0 if stop >= n else stop
             order = self._order
-            idx = slice(start, stop) if order is None else order[start:stop]
-            xs = [self._take(("x", i), a, idx) for k, i, a in arrays if k == "x"]
-            ys = [self._take(("y", i), a, idx) for k, i, a in arrays if k == "y"]
-            w = self._take(("w", 0), self.sw, idx) if self.sw is not None else None
-            yield xs, ys, w
+            if order is None:
+                batch = [a[start:stop] for a in arrays]
+            else:
+                idx = order[start:stop]
+                batch = self._buffers(arrays, stop - start)
+                for a, b in zip(arrays, batch):
+                    a.take(idx, axis=0, out=b)
+            yield batch[:nx], batch[nx:nx + ny], (batch[-1] if has_w else None)
 
     def _new_order(self, shuffle, rng):
         if not shuffle:

@@ -740,34 +740,34 @@ class Trainer:
             self.reset_metrics()
             cbks.on_epoch_begin(epoch)
             hooks = cbks._should_call_train_batch_hooks
+            has_metrics = bool(spec.metric_specs and any(spec.metric_specs))
             logs = {}
             for i, (xs, ys, sw) in enumerate(train.epoch(shuffle)):
                 if hooks:
                     cbks.on_train_batch_begin(i)
-                xb = xs[0] if len(xs) == 1 else xs
                 if custom:
                     logs = self._run_custom_step(step, xs, ys, sw)
                 else:
-                    yb = ys[0] if len(ys) == 1 else ys
-                    loss, y_pred = step(xb, yb, sw)
+                    loss, y_pred = step(xs[0] if len(xs) == 1 else xs,
+                                        ys[0] if len(ys) == 1 else ys, sw)
                     nb = xs[0].shape[0]
                     tracker.total += loss * nb
                     tracker.count += nb
-                    preds = y_pred if isinstance(y_pred, list) else [y_pred]
                     if multi and step.output_losses:
                         self._ensure_output_trackers()
                         for t, v in zip(self._output_loss_trackers, step.output_losses):
                             t.update_state(v, nb)
-                    if spec.metric_specs is None:
-                        spec = self._compiled
-                    if spec.metric_specs and any(spec.metric_specs):
-                        self._update_metrics(ys, preds, sw)
+                    if has_metrics:
+                        self._update_metrics(ys, y_pred if isinstance(y_pred, list) else
+                                             [y_pred], sw)
                     if hooks:
                         logs = self._current_logs()
                 if hooks:
                     cbks.on_train_batch_end(i, logs)
                 if self.stop_training:
                     break
+            if spec.metric_specs is None:  # a subclassed model bound its outputs meanwhile
+                spec = self._compiled
             epoch_logs = dict(logs) if custom else self._current_logs()
             if val_batcher is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._test_loop(val_batcher, cbks, in_fit=True)
