@@ -511,3 +511,13 @@ def test_legacy_and_experimental_namespaces():
     assert optimizers.experimental.AdamW is optimizers.AdamW
     legacy = optimizers.legacy.RMSprop(learning_rate=0.01, decay=1e-6)
     assert legacy.decay == 1e-6
+
+
+def test_tf_keras2_extras():
+    opt = optimizers.SGD(learning_rate=1.0, decay=1.0)
+    v = _var()
+    opt.apply_gradients([(np.zeros((2, 3), np.float32), v)])
+    assert float(opt._decayed_lr("float32")) == pytest.approx(0.5)
+    assert opt.weights == opt.variables
+    with pytest.warns(UserWarning, match="schedule_decay"):
+        optimizers.Nadam(learning_rate=0.002, schedule_decay=0.004)

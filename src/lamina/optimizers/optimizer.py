@@ -163,6 +163,13 @@ class Optimizer:
         if "learning_rate" in kwargs:
             learning_rate = kwargs.pop("learning_rate")
         decay = kwargs.pop("decay", None)
+        if kwargs.pop("schedule_decay", None) is not None:  # Keras 2.2 Nadam
+            warnings.warn(
+                "The Keras 2.2 `schedule_decay` argument is ignored; lamina uses the "
+                "Keras 3 momentum schedule.",
+                UserWarning,
+                stacklevel=3,
+            )
         for key in _IGNORED_KWARGS:
             kwargs.pop(key, None)
         if kwargs:
@@ -296,6 +303,14 @@ class Optimizer:
             value = value / (1.0 + self.decay * float(self._iterations._value))
         return value
 
+    def _decayed_lr(self, var_dtype=None) -> Tensor:
+        """The learning rate of the next step as a scalar Tensor (tf.keras 2.x private API
+        that tutorials use to print the decayed rate)."""
+        from lamina.dtypes import as_dtype
+
+        dtype = np.float32 if var_dtype is None else as_dtype(var_dtype)._np
+        return Tensor(np.asarray(self._current_lr(), dtype=dtype))
+
     # --- iterations -----------------------------------------------------------------
     @property
     def iterations(self):
@@ -393,6 +408,11 @@ class Optimizer:
             pos += len(g)
         out.extend(self._tracked)
         return out
+
+    @property
+    def weights(self) -> list:
+        """tf.keras 2.x name of :attr:`variables`."""
+        return self.variables
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of :attr:`variables` as NumPy arrays."""
