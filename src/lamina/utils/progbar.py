@@ -44,8 +44,8 @@ def _to_number(value):
     return value
 
 
-def _format_time(seconds: float, unit: str) -> str:
-    if seconds >= 1 or seconds == 0:
+def _format_time(seconds: float, unit: str, keras22: bool = False) -> str:
+    if seconds >= 1 or (seconds == 0 and not keras22):
         return f" {seconds:.0f}s/{unit}"
     if seconds >= 1e-3:
         return f" {seconds * 1e3:.0f}ms/{unit}"
@@ -211,7 +211,9 @@ class Progbar:
         bar = self._bar(current)
         per_unit = self._time_per_unit(current, now)
         if self.target is None or finalize:
-            info = f" - {now - self._start:.0f}s" + _format_time(per_unit, self.unit_name)
+            info = f" - {now - self._start:.0f}s" + _format_time(
+                per_unit, self.unit_name, self._keras22
+            )
         else:
             info = " - ETA: " + _format_eta(per_unit * (self.target - current))
         info += self._metrics(positive_only=False)
