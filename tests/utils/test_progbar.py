@@ -162,3 +162,36 @@ def test_utils_namespace_is_lazy_and_complete():
         "assert callable(u.set_output_style)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_sequence_base_classes_feed_fit():
+    import numpy as np
+
+    import lamina as keras
+    from lamina.utils import PyDataset, Sequence
+
+    class Batches(Sequence):
+        def __init__(self):
+            self.ends = 0
+
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            x = np.full((4, 2), float(i), dtype="float32")
+            return x, x.sum(axis=1, keepdims=True)
+
+        def on_epoch_end(self):
+            self.ends += 1
+
+    seq = Batches()
+    assert [b[0][0, 0] for b in seq] == [0.0, 1.0, 2.0]
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+    model.compile("sgd", "mse")
+    history = model.fit(seq, epochs=2, verbose=0)
+    assert history.params["steps"] == 3 and seq.ends >= 1
+    assert PyDataset(workers=2).workers == 2
+    with pytest.raises(ValueError, match="workers"):
+        PyDataset(workers=0)
+    with pytest.raises(NotImplementedError, match="__len__"):
+        len(Sequence())

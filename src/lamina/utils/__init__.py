@@ -27,6 +27,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Progbar": ("lamina.utils.progbar", "Progbar"),
     "plot_model": ("lamina.utils.vis_utils", "plot_model"),
     "model_to_dot": ("lamina.utils.vis_utils", "model_to_dot"),
+    "Sequence": ("lamina.utils.sequence", "Sequence"),
+    "PyDataset": ("lamina.utils.sequence", "PyDataset"),
     "set_output_style": ("lamina.utils.output_style", "set_output_style"),
     "get_output_style": ("lamina.utils.output_style", "get_output_style"),
 }
