@@ -175,13 +175,34 @@ def test_extract_tar_keras3_layout(server, cache):
     path = get_file("stuff.tar.gz", origin=server.url + "stuff.tar.gz", extract=True)
     assert path == str(cache / "stuff_extracted")
     assert (cache / "stuff_extracted" / "folder" / "a.txt").read_bytes() == b"A"
-    # untar=True (Keras 2 spelling) behaves like extract with the tar format.
-    path = get_file("legacy", origin=server.url + "stuff.tar.gz", untar=True)
-    assert (cache / "legacy" / "folder" / "a.txt").read_bytes() == b"A"
     # Cached: no new request, extraction kept.
     n = len(server.requests)
     assert get_file("stuff", origin=server.url + "stuff.tar.gz", extract=True) == str(
         cache / "stuff"
+    )
+    assert len(server.requests) == n
+    assert not [p for p in os.listdir(cache) if p.startswith(".")]
+
+
+def test_untar_keeps_its_keras2_meaning(server, cache):
+    # tf.keras 2.x: get_file("aclImdb_v1", url, untar=True) stores aclImdb_v1.tar.gz, unpacks
+    # it into the cache directory and returns <cache>/aclImdb_v1; the code then looks for the
+    # archive's own top folder beside it.
+    server.put("aclImdb_v1.tar.gz", _tar({"aclImdb/train/a.txt": b"A", "aclImdb/README": b"R"}))
+    path = get_file("aclImdb_v1", origin=server.url + "aclImdb_v1.tar.gz", untar=True)
+    assert path == str(cache / "aclImdb_v1")
+    assert (cache / "aclImdb_v1.tar.gz").is_file()
+    assert (cache / "aclImdb" / "train" / "a.txt").read_bytes() == b"A"
+    # The archive named like the folder it holds (the flower_photos tutorial).
+    server.put("flower_photos.tgz", _tar({"flower_photos/daisy/1.jpg": b"J"}))
+    path = get_file("flower_photos", origin=server.url + "flower_photos.tgz", untar=True)
+    assert os.path.isfile(os.path.join(path, "daisy", "1.jpg"))
+    n = len(server.requests)
+    get_file("flower_photos", origin=server.url + "flower_photos.tgz", untar=True)
+    assert len(server.requests) == n
+    # A ".tar.gz" fname is the same request (late tf.keras 2.x).
+    assert get_file("aclImdb_v1.tar.gz", origin="http://unused/x", untar=True) == str(
+        cache / "aclImdb_v1"
     )
     assert len(server.requests) == n
     assert not [p for p in os.listdir(cache) if p.startswith(".")]

@@ -180,18 +180,33 @@ def extract_archive(
     return False
 
 
-def _extract_atomically(archive: str, extraction_dir: str, archive_format) -> bool:
-    """Extract into a sibling temporary directory, then move it to ``extraction_dir``."""
-    parent = os.path.dirname(extraction_dir)
-    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(extraction_dir)}.", dir=parent)
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.remove(path)
+
+
+def _extract_atomically(archive: str, dest: str, archive_format, *, merge: bool = False) -> bool:
+    """Extract into a temporary sibling directory, then move the result into place.
+
+    ``merge=False``: the directory ``dest`` is replaced by the extracted tree (Keras 3).
+    ``merge=True``: each top-level entry of the archive replaces its namesake inside ``dest``
+    (Keras 2 ``untar``, which extracted straight into the cache directory).
+    An interrupted extraction never leaves a half-written tree under the final name.
+    """
+    parent = dest if merge else os.path.dirname(dest)
+    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(dest)}.", dir=parent)
     try:
         if not extract_archive(archive, tmp, archive_format):
             return False
-        if os.path.isdir(extraction_dir):
-            shutil.rmtree(extraction_dir)
-        elif os.path.exists(extraction_dir):
-            os.remove(extraction_dir)
-        os.replace(tmp, extraction_dir)
+        if merge:
+            for entry in os.listdir(tmp):
+                _remove(os.path.join(dest, entry))
+                os.replace(os.path.join(tmp, entry), os.path.join(dest, entry))
+        else:
+            _remove(dest)
+            os.replace(tmp, dest)
         return True
     finally:
         if os.path.exists(tmp):
@@ -325,10 +340,13 @@ def get_file(
     or md5: ``hash_algorithm='auto'`` tells them apart by length) a cached file that does not
     match is downloaded again and a download that does not match raises ``ValueError``.
 
-    With ``extract=True`` (or the older ``untar=True``) the archive is unpacked and the
-    extraction directory is returned, as in Keras 3: ``fname`` without a dot names that
-    directory (the archive is stored beside it as ``<fname>_archive``); ``fname`` with a dot
-    names the archive and ``<stem>_extracted`` is the directory.
+    With ``extract=True`` the archive is unpacked and the extraction directory is returned,
+    as in Keras 3: ``fname`` without a dot names that directory (the archive is stored beside
+    it as ``<fname>_archive``); ``fname`` with a dot names the archive and
+    ``<stem>_extracted`` is the directory. The Keras 2 spelling ``untar=True`` keeps its
+    Keras 2 meaning, so tf.keras 2.x code finds its files where it expects them: the archive
+    is stored as ``<fname>.tar.gz``, unpacked into the cache directory, and
+    ``<cache>/<fname>`` is returned.
 
     Example:
         >>> path = get_file(origin="https://example.com/data.csv")  # doctest: +SKIP
@@ -363,7 +381,14 @@ def get_file(
         )
 
     extraction_dir = None
-    if extract or untar:
+    if untar:
+        # Keras 2: the archive is "<fname>.tar.gz", unpacked into the cache directory itself,
+        # and "<cache>/<fname>" (the folder the archive is expected to hold) is returned.
+        if fname.endswith(".tar.gz"):
+            fname = fname[: -len(".tar.gz")]
+        extraction_dir = os.path.join(datadir, fname)
+        download_target = extraction_dir + ".tar.gz"
+    elif extract:
         if provided and "." in fname:
             download_target = os.path.join(datadir, fname)
             extraction_dir = os.path.join(datadir, f"{fname[: fname.find('.')]}_extracted")
@@ -400,8 +425,11 @@ def get_file(
 
     if extraction_dir is None:
         return found
-    fmt = "tar" if untar else archive_format
-    if downloaded or not os.path.isdir(extraction_dir) or not os.listdir(extraction_dir):
-        if not _extract_atomically(found, extraction_dir, fmt):
+    if untar:
+        if downloaded or not os.path.exists(extraction_dir):
+            if not _extract_atomically(found, datadir, "tar", merge=True):
+                warnings.warn("Could not extract archive.", stacklevel=2)
+    elif downloaded or not os.path.isdir(extraction_dir) or not os.listdir(extraction_dir):
+        if not _extract_atomically(found, extraction_dir, archive_format):
             warnings.warn("Could not extract archive.", stacklevel=2)
     return extraction_dir
