@@ -85,21 +85,29 @@ _CLASS_ALIASES = {"Functional": "Model"}
 
 
 # --- errors -------------------------------------------------------------------------------
+def _one_spelling(name: str, candidates: Iterable[str]) -> dict[str, str]:
+    """Lower-cased name -> one spelling of it, in the user's style ('sgd' or 'SGD')."""
+    lowercase_user = str(name) == str(name).lower()
+    out: dict[str, str] = {}
+    for c in sorted(set(candidates)):
+        key = c.lower()
+        prev = out.get(key)
+        if prev is None or (lowercase_user and c == key and prev != key):
+            out[key] = c
+    return out
+
+
 def nearest_names(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The candidates closest to ``name`` (case-insensitive), best first."""
-    lower: dict[str, str] = {}
-    for c in sorted(set(candidates)):
-        lower.setdefault(c.lower(), c)
-    hits = difflib.get_close_matches(str(name).lower(), list(lower), n=n, cutoff=0.5)
-    return [lower[h] for h in hits]
+    spelled = _one_spelling(name, candidates)
+    hits = difflib.get_close_matches(str(name).lower(), list(spelled), n=n, cutoff=0.5)
+    return [spelled[h] for h in hits]
 
 
 def unknown_name_error(kind: str, name, candidates: Iterable[str]) -> ValueError:
-    """A ``ValueError`` for an unknown ``kind`` identifier, suggesting the nearest valid names."""
-    seen: dict[str, str] = {}
-    for c in sorted(set(candidates)):
-        seen.setdefault(c.lower(), c)  # 'SGD' and 'sgd' are listed once
-    cands = sorted(seen.values())
+    """A ``ValueError`` for an unknown ``kind`` identifier, suggesting the nearest valid names
+    (``'SGD'`` and ``'sgd'`` are listed once, spelled as the user spells names)."""
+    cands = sorted(_one_spelling(str(name), candidates).values())
     near = nearest_names(str(name), cands)
     hint = f" Did you mean {', '.join(repr(h) for h in near)}?" if near else ""
     return ValueError(
