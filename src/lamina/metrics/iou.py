@@ -183,6 +183,11 @@ class OneHotIoU(IoU):
             axis=axis,
         )
 
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        del cfg["sparse_y_true"]
+        return cfg
+
 
 class OneHotMeanIoU(MeanIoU):
     """Mean IoU for one-hot labels and per-class scores."""
@@ -205,3 +210,8 @@ class OneHotMeanIoU(MeanIoU):
             sparse_y_pred=sparse_y_pred,
             axis=axis,
         )
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        del cfg["sparse_y_true"]
+        return cfg
