@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from lamina.callbacks.callback import Callback
 from lamina.utils import output_style as _style
 
@@ -149,7 +151,10 @@ class ProgbarLogger(Callback):
     def _batch_update(self, batch, logs) -> None:
         self._maybe_init_progbar()
         self._count(batch, logs)
-        if self.verbose == 1 and self.progbar._dynamic_display:
+        bar = self.progbar
+        if self.verbose == 1 and bar._dynamic_display:
+            if time.time() - bar._last_update < bar.interval:
+                return  # the bar would not redraw yet: skip building its values
             items = self._items(logs)
             # The trainer's batch logs are running epoch means: show them as given.
             self.progbar._update_stateful_metrics(k for k, _ in items)
