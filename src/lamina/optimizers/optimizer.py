@@ -31,21 +31,6 @@ from lamina.autodiff.variable import Variable
 # Keras 2 keywords that configs written by tf.keras 2.11+ carry and that change nothing here.
 _IGNORED_KWARGS = ("jit_compile", "is_legacy_optimizer", "mesh")
 
-_BASE_KWARGS = (
-    "learning_rate",
-    "weight_decay",
-    "clipnorm",
-    "clipvalue",
-    "global_clipnorm",
-    "use_ema",
-    "ema_momentum",
-    "ema_overwrite_frequency",
-    "loss_scale_factor",
-    "gradient_accumulation_steps",
-    "name",
-    "decay",
-)
-
 
 class _VariableList(list):
     """``optimizer.variables`` is a list (Keras 3) that can also be called (tf.keras 2.x)."""
@@ -173,10 +158,7 @@ class Optimizer:
         for key in _IGNORED_KWARGS:
             kwargs.pop(key, None)
         if kwargs:
-            raise ValueError(
-                f"Argument(s) not recognized: {kwargs}. {type(self).__name__} accepts: "
-                + ", ".join(_BASE_KWARGS)
-            )
+            raise ValueError(self._unknown_kwargs_message(kwargs))
 
         self._lock = False
         self.name = str(name) if name is not None else type(self).__name__
@@ -247,6 +229,36 @@ class Optimizer:
         self._exclude_pattern: re.Pattern | None = None
         self._wd_cache: dict[int, bool] = {}
         self.built = False
+
+    def _unknown_kwargs_message(self, kwargs: dict) -> str:
+        import inspect
+
+        from lamina.utils.serialization import nearest_names
+
+        accepted: list[str] = []
+        for klass in type(self).__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None or klass is object:
+                continue
+            for p in inspect.signature(init).parameters.values():
+                if (
+                    p.kind is p.POSITIONAL_OR_KEYWORD
+                    and p.name != "self"
+                    and p.name not in accepted
+                ):
+                    accepted.append(p.name)
+        accepted += [k for k in ("lr", "decay") if k not in accepted]
+        hints = []
+        for key in kwargs:
+            near = nearest_names(key, accepted, n=1)
+            if near:
+                hints.append(f"`{key}` (did you mean `{near[0]}`?)")
+            else:
+                hints.append(f"`{key}`")
+        return (
+            f"Argument(s) not recognized by {type(self).__name__}: {', '.join(hints)}. "
+            f"Accepted arguments: {', '.join(accepted)}."
+        )
 
     # --- learning rate --------------------------------------------------------------
     def _set_learning_rate(self, value) -> None:
