@@ -35,7 +35,13 @@ def _to_array(value, dtype=None) -> np.ndarray:
         return value
     if hasattr(value, "__array__") and not isinstance(value, (list, tuple)):
         return np.asarray(value)
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except ValueError:
+        raise ValueError(
+            f"Cannot convert {_short(value)} to a tensor: the nested lists have different "
+            "lengths (ragged data); every row must have the same shape."
+        ) from None
     # Python floats -> float32, Python ints -> int32, as TensorFlow.
     if arr.dtype == np.float64 and not isinstance(value, np.floating):
         arr = arr.astype(floatx())
@@ -269,14 +275,30 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None) -> Tensor:
 
 
 # --- shape and reduction ------------------------------------------------------------------
-def _norm_axis(axis, ndim: int):
+def _norm_axis(axis, ndim: int, op: str = "reduce"):
+    """``axis`` (int, list, tuple or Tensor) as a tuple of non-negative axes, validated."""
     if axis is None:
         return None
     if isinstance(axis, Tensor):
         axis = axis._value.tolist()
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) % ndim if ndim else 0 for a in axis)
-    return (int(axis) % ndim if ndim else 0,)
+    axes = axis if isinstance(axis, (list, tuple)) else (axis,)
+    out = []
+    for a in axes:
+        try:
+            a = int(a)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{op}: `axis` must be an int or a list of ints, received {axis!r}."
+            ) from None
+        if not -max(ndim, 1) <= a < max(ndim, 1):
+            raise ValueError(f"{op}: axis {a} is out of range for a tensor of rank {ndim}.")
+        out.append(a % ndim if ndim else 0)
+    return tuple(out)
+
+
+def one_axis(axis, ndim: int, op: str) -> int:
+    """A single validated, non-negative axis."""
+    return _norm_axis(int(axis) if not isinstance(axis, Tensor) else axis, ndim, op)[0]
 
 
 def reshape(tensor, shape, name=None) -> Tensor:
@@ -315,7 +337,7 @@ def broadcast_to(input, shape, name=None) -> Tensor:
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     x = input_tensor if isinstance(input_tensor, Tensor) else convert_to_tensor(input_tensor)
     v = x._value
-    axes = None if axis is None else _norm_axis(axis, v.ndim)
+    axes = None if axis is None else _norm_axis(axis, v.ndim, "reduce_sum")
     if v.dtype.kind == "b":
         out = np.add.reduce(v, axis=axes, keepdims=keepdims, dtype=np.int32)
     else:

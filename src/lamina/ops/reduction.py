@@ -17,6 +17,7 @@ from lamina.ops.core import (
     divide,
     exp,
     multiply,
+    one_axis,
     reduce_sum,
     reshape,
     subtract,
@@ -28,18 +29,7 @@ def _t(x) -> Tensor:
 
 
 def _axes(axis, ndim: int, op: str):
-    try:
-        axes = _norm_axis(axis, ndim)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{op}: `axis` must be an int or a list of ints, received {axis!r}."
-        ) from None
-    if axis is not None:
-        raw = axis._value.tolist() if isinstance(axis, Tensor) else axis
-        for a in raw if isinstance(raw, (list, tuple)) else [raw]:
-            if not -max(ndim, 1) <= int(a) < max(ndim, 1):
-                raise ValueError(f"{op}: axis {a} is out of range for a tensor of rank {ndim}.")
-    return axes
+    return _norm_axis(axis, ndim, op)
 
 
 def _keep_shape(shape_: tuple, axes) -> tuple:
@@ -232,14 +222,14 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None) -> 
     v = _to_array(values)
     if direction not in ("ASCENDING", "DESCENDING"):
         raise ValueError(f"argsort: `direction` must be ASCENDING or DESCENDING, got {direction!r}")
-    ax = int(axis) % max(v.ndim, 1)
+    ax = one_axis(axis, v.ndim, "argsort")
     order = np.argsort(-v if direction == "DESCENDING" else v, axis=ax, kind="stable")
     return Tensor(order.astype(np.int32))
 
 
 def sort(values, axis=-1, direction="ASCENDING", name=None) -> Tensor:
     x = _t(values)
-    ax = int(axis) % max(x.ndim, 1)
+    ax = one_axis(axis, x.ndim, "sort")
     order = argsort(x, axis=ax, direction=direction)._value
     return _along(x, order, ax)
 
@@ -269,7 +259,7 @@ def in_top_k(targets, predictions, k, name=None) -> Tensor:
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     t = _t(x)
-    ax = int(axis) % max(t.ndim, 1)
+    ax = one_axis(axis, t.ndim, "cumsum")
     v = t._value
     if reverse:
         v = np.flip(v, ax)
@@ -293,7 +283,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     """Cumulative product (gradient via cumsum of g*out/x: inputs must be non-zero)."""
     t = _t(x)
-    ax = int(axis) % max(t.ndim, 1)
+    ax = one_axis(axis, t.ndim, "cumprod")
     v = t._value
     if reverse:
         v = np.flip(v, ax)
