@@ -88,12 +88,38 @@ CASES = {
         },
     ),
     "lion": ("Lion", {"learning_rate": 0.01}),
+    "lion_weight_decay": (
+        "Lion",
+        {"learning_rate": 0.01, "beta_1": 0.5, "beta_2": 0.9, "weight_decay": 0.1},
+    ),
+    "rmsprop_momentum": ("RMSprop", {"learning_rate": 0.01, "momentum": 0.5}),
+    "rmsprop_centered": ("RMSprop", {"learning_rate": 0.01, "centered": True}),
+    "sgd_momentum_weight_decay": (
+        "SGD",
+        {"learning_rate": 0.1, "momentum": 0.5, "weight_decay": 0.1},
+    ),
+    "adam_cosine_schedule": (
+        "Adam",
+        {"learning_rate": ("CosineDecay", {"initial_learning_rate": 0.05, "decay_steps": 3})},
+    ),
+    "adagrad_custom": (
+        "Adagrad",
+        {"learning_rate": 0.5, "initial_accumulator_value": 0.5, "epsilon": 1e-3},
+    ),
+    "adadelta_rho": ("Adadelta", {"learning_rate": 0.5, "rho": 0.5, "epsilon": 1e-4}),
+    "adamax_clipvalue": ("Adamax", {"learning_rate": 0.01, "clipvalue": 0.3}),
+    "nadam_custom": ("Nadam", {"learning_rate": 0.05, "beta_1": 0.5, "beta_2": 0.9}),
 }
 
 # Keras 2 (tf_keras legacy optimizers) with time-based `decay`.
 KERAS2_CASES = {
     "k2_sgd_decay": ("SGD", {"learning_rate": 0.1, "decay": 0.5}),
     "k2_adam_decay": ("Adam", {"learning_rate": 0.01, "decay": 0.1}),
+    "k2_rmsprop_decay": ("RMSprop", {"learning_rate": 0.01, "decay": 0.2}),
+    "k2_sgd_momentum_decay": (
+        "SGD",
+        {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True, "decay": 0.3},
+    ),
 }
 
 SCHEDULES = {
