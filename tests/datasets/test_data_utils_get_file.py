@@ -122,7 +122,7 @@ def test_offline_error_names_the_file_and_place(cache, offline_url):
     assert "network is unreachable" in message
     assert f"download {offline_url}mnist.npz" in message
     assert f"save it as {cache / 'mnist.npz'}" in message
-    assert "sha256: " + "ab" * 32 in message
+    assert "expected sha256: " + "ab" * 32 in message
     assert info.value.__suppress_context__  # no chained network traceback
     assert os.listdir(cache) == []
 

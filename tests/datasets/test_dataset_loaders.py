@@ -173,7 +173,8 @@ def test_cifar10_offline_message_names_the_archive(cache, monkeypatch, offline_u
     with pytest.raises(URLFetchError) as info:
         cifar10.load_data()
     message = str(info.value)
-    assert "cifar-10-python.tar.gz" in message and str(cache) in message
+    assert f"save it as {cache / 'cifar-10-batches-py-target_archive'}" in message
+    assert f"(or as {cache / 'cifar-10-python.tar.gz'})" in message
 
 
 def test_cifar10_refuses_code_in_a_batch(server, cache, monkeypatch, tmp_path):

@@ -247,17 +247,23 @@ def _make_progbar(target: int | None):
     return Progbar(target)
 
 
-def _manual_hint(origin: str, target: str, file_hash: str | None, algorithm: str) -> str:
+def _manual_hint(
+    origin: str, target: str, file_hash: str | None, algorithm: str, alt: str | None = None
+) -> str:
     hint = (
         f"To work offline, download {origin} on a machine with internet access and save it "
         f"as {target}"
     )
+    if alt:
+        hint += f" (or as {alt})"
     if file_hash:
-        hint += f" (expected {_hash_name(algorithm, file_hash)}: {file_hash})"
+        hint += f"; expected {_hash_name(algorithm, file_hash)}: {file_hash}"
     return hint + "."
 
 
-def _download(origin: str, dest: str, fname: str, file_hash, algorithm: str) -> None:
+def _download(
+    origin: str, dest: str, fname: str, file_hash, algorithm: str, alt: str | None = None
+) -> None:
     """Stream ``origin`` into a temporary file beside ``dest``, verify, then ``os.replace``."""
     print(f"Downloading data from {origin}")
     directory = os.path.dirname(dest)
@@ -286,12 +292,12 @@ def _download(origin: str, dest: str, fname: str, file_hash, algorithm: str) -> 
                 if total is not None and current < total:
                     raise URLFetchError(
                         f"Download of {origin} was cut short: received {current} of {total} "
-                        f"bytes. Try again. {_manual_hint(origin, dest, file_hash, algorithm)}"
+                        f"bytes. Try again. {_manual_hint(origin, dest, file_hash, algorithm, alt)}"
                     )
         except urllib.error.HTTPError as e:
             raise URLFetchError(
                 f"URL fetch failure on {origin}: {e.code} -- {e.reason}. Could not download "
-                f"{fname!r}. {_manual_hint(origin, dest, file_hash, algorithm)}"
+                f"{fname!r}. {_manual_hint(origin, dest, file_hash, algorithm, alt)}"
             ) from None
         except (
             TimeoutError,
@@ -302,7 +308,7 @@ def _download(origin: str, dest: str, fname: str, file_hash, algorithm: str) -> 
             reason = getattr(e, "reason", e)
             raise URLFetchError(
                 f"Could not download {fname!r} from {origin}: the network is unreachable "
-                f"({reason}). {_manual_hint(origin, dest, file_hash, algorithm)}"
+                f"({reason}). {_manual_hint(origin, dest, file_hash, algorithm, alt)}"
             ) from None
         finally:
             if fd is not None:
@@ -420,7 +426,8 @@ def get_file(
             found = candidate
             break
     if found is None:
-        _download(origin, download_target, fname, file_hash, hash_algorithm)
+        alt = candidates[1] if len(candidates) > 1 else None
+        _download(origin, download_target, fname, file_hash, hash_algorithm, alt)
         found, downloaded = download_target, True
 
     if extraction_dir is None:
