@@ -195,3 +195,11 @@ def test_sequence_base_classes_feed_fit():
         PyDataset(workers=0)
     with pytest.raises(NotImplementedError, match="__len__"):
         len(Sequence())
+
+
+def test_unknown_target_off_terminal_prints_progress_lines(capsys):
+    bar = Progbar(None, interval=0)
+    bar.update(5, [("loss", 1.0)])
+    bar.update(9, [("loss", 1.0)])
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln[:15] for ln in lines] == ["      5/Unknown", "      9/Unknown"]

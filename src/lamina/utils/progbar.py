@@ -204,7 +204,9 @@ class Progbar:
 
     def _draw(self, current: int, now: float, finalize: bool) -> None:
         if not finalize:
-            if not self._dynamic_display:
+            # Off a terminal only finished bars are printed; with no known end (target
+            # None) there is no finished bar, so progress lines are printed per interval.
+            if not self._dynamic_display and self.target is not None:
                 return
             if now - self._last_update < self.interval:
                 return
@@ -225,7 +227,7 @@ class Progbar:
             message = "\b" * prev + "\r" + bar + info
         else:
             message = bar + info
-        if finalize:
+        if finalize or not self._dynamic_display:
             message += "\n"
         stream = sys.stdout
         stream.write(message)
