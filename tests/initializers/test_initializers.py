@@ -245,3 +245,11 @@ def test_keras_config_shapes():
         }
     )
     assert old.distribution == "truncated_normal" and old.scale == 2.0
+
+
+def test_tensorflow_initializer_names():
+    assert initializers.random_normal_initializer is initializers.RandomNormal
+    assert initializers.constant_initializer(3.0)((2,)).numpy().tolist() == [3.0, 3.0]
+    assert initializers.zeros_initializer()((1,)).numpy().tolist() == [0.0]
+    x = initializers.random_normal_initializer(0.0, 0.02, seed=1)((200, 200)).numpy()
+    assert x.std() == pytest.approx(0.02, rel=0.05)

@@ -45,6 +45,17 @@ orthogonal = Orthogonal
 # Keras 2 names.
 IdentityInitializer = Identity
 OrthogonalInitializer = Orthogonal
+# TensorFlow 2 names (``tf.random_normal_initializer`` ...), same defaults as the Keras classes.
+random_normal_initializer = RandomNormal
+random_uniform_initializer = RandomUniform
+truncated_normal_initializer = TruncatedNormal
+constant_initializer = Constant
+zeros_initializer = Zeros
+ones_initializer = Ones
+glorot_uniform_initializer = GlorotUniform
+glorot_normal_initializer = GlorotNormal
+orthogonal_initializer = Orthogonal
+variance_scaling_initializer = VarianceScaling
 
 _CLASSES = (
     Zeros,
@@ -191,6 +202,16 @@ __all__ = [
     "lecun_uniform",
     "orthogonal",
     "compute_fans",
+    "random_normal_initializer",
+    "random_uniform_initializer",
+    "truncated_normal_initializer",
+    "constant_initializer",
+    "zeros_initializer",
+    "ones_initializer",
+    "glorot_uniform_initializer",
+    "glorot_normal_initializer",
+    "orthogonal_initializer",
+    "variance_scaling_initializer",
     "get",
     "serialize",
     "deserialize",
