@@ -16,8 +16,7 @@ def run_layer_test(layer, input_shape, expected_output_shape):
     assert tuple(out.shape) == tuple(expected_output_shape)
     sym = layer(lamina.Input(batch_shape=(None,) + tuple(input_shape[1:])))
     assert tuple(sym.shape) == (None,) + tuple(expected_output_shape[1:])
-    assert tuple(layer.compute_output_shape((None,) + tuple(input_shape[1:]))) == tuple(
-        sym.shape)
+    assert tuple(layer.compute_output_shape((None,) + tuple(input_shape[1:]))) == tuple(sym.shape)
     config = layer.get_config()
     clone = type(layer).from_config(config)
     assert clone.get_config() == config
@@ -27,16 +26,19 @@ def run_layer_test(layer, input_shape, expected_output_shape):
     return out
 
 
-@pytest.mark.parametrize("layer,in_shape,out_shape", [
-    (lambda: layers.Dense(3), (2, 4), (2, 3)),
-    (lambda: layers.Dense(3, activation="relu", use_bias=False), (2, 5, 4), (2, 5, 3)),
-    (lambda: layers.Dropout(0.3), (2, 4), (2, 4)),
-    (lambda: layers.Activation("tanh"), (2, 4), (2, 4)),
-    (lambda: layers.Flatten(), (2, 3, 4), (2, 12)),
-    (lambda: layers.Reshape((2, -1)), (2, 6), (2, 2, 3)),
-    (lambda: layers.Permute((2, 1)), (2, 3, 4), (2, 4, 3)),
-    (lambda: layers.RepeatVector(3), (2, 4), (2, 3, 4)),
-])
+@pytest.mark.parametrize(
+    "layer,in_shape,out_shape",
+    [
+        (lambda: layers.Dense(3), (2, 4), (2, 3)),
+        (lambda: layers.Dense(3, activation="relu", use_bias=False), (2, 5, 4), (2, 5, 3)),
+        (lambda: layers.Dropout(0.3), (2, 4), (2, 4)),
+        (lambda: layers.Activation("tanh"), (2, 4), (2, 4)),
+        (lambda: layers.Flatten(), (2, 3, 4), (2, 12)),
+        (lambda: layers.Reshape((2, -1)), (2, 6), (2, 2, 3)),
+        (lambda: layers.Permute((2, 1)), (2, 3, 4), (2, 4, 3)),
+        (lambda: layers.RepeatVector(3), (2, 4), (2, 3, 4)),
+    ],
+)
 def test_generic_layer_contract(layer, in_shape, out_shape):
     run_layer_test(layer(), in_shape, out_shape)
 
@@ -175,8 +177,10 @@ def test_input_and_input_layer():
         lamina.Input()
     il = layers.InputLayer(input_shape=(4,))
     assert il.get_config()["batch_input_shape"] == (None, 4)
-    assert layers.InputLayer.from_config({"batch_shape": [None, 4], "name": "z"}).batch_shape \
-        == (None, 4)
+    assert layers.InputLayer.from_config({"batch_shape": [None, 4], "name": "z"}).batch_shape == (
+        None,
+        4,
+    )
 
 
 def test_symbolic_tensor_operators_make_op_layers():

@@ -90,9 +90,12 @@ def test_count_params_before_build_is_an_error():
 
 
 def test_regularization_and_activity_losses():
-    layer = layers.Dense(2, kernel_regularizer=lamina.regularizers.l2(0.5),
-                         activity_regularizer=lamina.regularizers.l1(0.1),
-                         kernel_initializer="ones")
+    layer = layers.Dense(
+        2,
+        kernel_regularizer=lamina.regularizers.l2(0.5),
+        activity_regularizer=lamina.regularizers.l1(0.1),
+        kernel_initializer="ones",
+    )
     out = layer(np.ones((4, 3)))
     losses = [float(x) for x in layer.losses]
     assert len(losses) == 2

@@ -12,14 +12,17 @@ A = np.array([[1.0, 5.0], [3.0, -2.0]], dtype="float32")
 B = np.array([[2.0, 1.0], [-1.0, 4.0]], dtype="float32")
 
 
-@pytest.mark.parametrize("cls,expected", [
-    (layers.Add, A + B),
-    (layers.Subtract, A - B),
-    (layers.Multiply, A * B),
-    (layers.Average, (A + B) / 2),
-    (layers.Maximum, np.maximum(A, B)),
-    (layers.Minimum, np.minimum(A, B)),
-])
+@pytest.mark.parametrize(
+    "cls,expected",
+    [
+        (layers.Add, A + B),
+        (layers.Subtract, A - B),
+        (layers.Multiply, A * B),
+        (layers.Average, (A + B) / 2),
+        (layers.Maximum, np.maximum(A, B)),
+        (layers.Minimum, np.minimum(A, B)),
+    ],
+)
 def test_elementwise_merges(cls, expected):
     np.testing.assert_allclose(cls()([A, B]).numpy(), expected)
     x1, x2 = lamina.Input((2,)), lamina.Input((2,))
@@ -53,8 +56,9 @@ def test_merge_needs_a_list_of_two_or_more():
 
 
 def test_dot_product_and_cosine():
-    np.testing.assert_allclose(layers.Dot(axes=1)([A, B]).numpy(),
-                               (A * B).sum(1, keepdims=True), rtol=1e-6)
+    np.testing.assert_allclose(
+        layers.Dot(axes=1)([A, B]).numpy(), (A * B).sum(1, keepdims=True), rtol=1e-6
+    )
     cos = layers.Dot(axes=1, normalize=True)([A, B]).numpy().ravel()
     ref = (A * B).sum(1) / np.linalg.norm(A, axis=1) / np.linalg.norm(B, axis=1)
     np.testing.assert_allclose(cos, ref, rtol=1e-5)
@@ -62,5 +66,8 @@ def test_dot_product_and_cosine():
     y = np.random.rand(2, 5, 4).astype("float32")
     out = layers.Dot(axes=(2, 2))([x, y]).numpy()
     np.testing.assert_allclose(out, np.einsum("bik,bjk->bij", x, y), rtol=1e-5)
-    assert tuple(layers.Dot(axes=(2, 2))([lamina.Input((3, 4)), lamina.Input((5, 4))]).shape) \
-        == (None, 3, 5)
+    assert tuple(layers.Dot(axes=(2, 2))([lamina.Input((3, 4)), lamina.Input((5, 4))]).shape) == (
+        None,
+        3,
+        5,
+    )

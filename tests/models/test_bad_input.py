@@ -12,8 +12,9 @@ from lamina.models import Sequential
 
 @pytest.fixture
 def model():
-    m = Sequential([layers.Dense(4, input_dim=3, activation="relu"),
-                    layers.Dense(1, activation="sigmoid")])
+    m = Sequential(
+        [layers.Dense(4, input_dim=3, activation="relu"), layers.Dense(1, activation="sigmoid")]
+    )
     m.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
     return m
 
@@ -33,16 +34,22 @@ def untouched(model):
 def test_x_and_y_lengths_differ(model, data):
     x, y = data
     check = untouched(model)
-    with pytest.raises(ValueError, match=r"(?s)Data cardinality is ambiguous.*x sizes: 20.*"
-                                         r"y sizes: 19"):
+    with pytest.raises(
+        ValueError,
+        match=r"(?s)Data cardinality is ambiguous.*x sizes: 20.*"
+        r"y sizes: 19",
+    ):
         model.fit(x, y[:-1], verbose=0)
     assert check()
 
 
 def test_features_do_not_match_input_shape(model, data):
     x, y = data
-    with pytest.raises(ValueError, match=r'layer "dense" of model "sequential".*expected '
-                                         r"shape=\(None, 3\), found shape=\(None, 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r'layer "dense" of model "sequential".*expected '
+        r"shape=\(None, 3\), found shape=\(None, 5\)",
+    ):
         model.fit(np.ones((20, 5)), y, verbose=0)
     with pytest.raises(ValueError, match=r"expected shape=\(None, 3\)"):
         model.predict(np.ones((2, 4)), verbose=0)
@@ -54,14 +61,20 @@ def test_labels_that_do_not_fit_the_loss(data):
     m.compile("adam", "sparse_categorical_crossentropy")
     with pytest.raises(ValueError, match="look one-hot encoded"):
         m.fit(x, np.eye(3)[np.arange(20) % 3], verbose=0)
-    with pytest.raises(ValueError, match=r"label value of 3 which is outside the valid range "
-                                         r"of \[0, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"label value of 3 which is outside the valid range "
+        r"of \[0, 3\)",
+    ):
         m.fit(x, np.arange(20) % 4, verbose=0)
     m.compile("adam", "categorical_crossentropy")
     with pytest.raises(ValueError, match=r"look like class ids.*to_categorical\(y, 3\)"):
         m.fit(x, np.arange(20) % 3, verbose=0)
-    with pytest.raises(ValueError, match=r"shape \(20, 4\) but the model output has shape "
-                                         r"\(None, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"shape \(20, 4\) but the model output has shape "
+        r"\(None, 3\)",
+    ):
         m.fit(x, np.eye(4)[np.arange(20) % 4], verbose=0)
 
 
@@ -126,8 +139,11 @@ def test_validation_split_range(model, data):
 
 def test_malformed_validation_data(model, data):
     x, y = data
-    with pytest.raises(ValueError, match=r"`validation_data` must be a tuple.*received a "
-                                         r"tuple of length 1"):
+    with pytest.raises(
+        ValueError,
+        match=r"`validation_data` must be a tuple.*received a "
+        r"tuple of length 1",
+    ):
         model.fit(x, y, validation_data=(x,), verbose=0)
     with pytest.raises(ValueError, match="Invalid `validation_data`.*cardinality"):
         model.fit(x, y, validation_data=(x, y[:5]), verbose=0)

@@ -30,8 +30,11 @@ def binary_data(n=100, d=3, seed=0):
 def frozen_model(d=3, metrics=("accuracy",), **dense_kwargs):
     """A model trained with learning rate 0: its weights never move."""
     model = Sequential([layers.Dense(1, input_dim=d, activation="sigmoid", **dense_kwargs)])
-    model.compile(optimizer=lamina.optimizers.SGD(learning_rate=0.0),
-                  loss="binary_crossentropy", metrics=list(metrics))
+    model.compile(
+        optimizer=lamina.optimizers.SGD(learning_rate=0.0),
+        loss="binary_crossentropy",
+        metrics=list(metrics),
+    )
     return model
 
 
@@ -88,10 +91,16 @@ def test_training_learns_and_is_reproducible_with_a_seed():
 
     def run():
         np.random.seed(5)
-        model = Sequential([layers.Dense(8, input_dim=3, activation="relu"),
-                            layers.Dropout(0.1), layers.Dense(1, activation="sigmoid")])
-        model.compile(optimizer=lamina.optimizers.Adam(0.02), loss="binary_crossentropy",
-                      metrics=["accuracy"])
+        model = Sequential(
+            [
+                layers.Dense(8, input_dim=3, activation="relu"),
+                layers.Dropout(0.1),
+                layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(
+            optimizer=lamina.optimizers.Adam(0.02), loss="binary_crossentropy", metrics=["accuracy"]
+        )
         return model.fit(x, y, epochs=30, batch_size=32, verbose=0, validation_split=0.2)
 
     h1, h2 = run(), run()
@@ -105,8 +114,9 @@ def test_tape_step_and_compiled_step_agree():
     results = []
     for eager in (False, True):
         np.random.seed(3)
-        model = Sequential([layers.Dense(4, input_dim=3, activation="relu"),
-                            layers.Dense(1, activation="sigmoid")])
+        model = Sequential(
+            [layers.Dense(4, input_dim=3, activation="relu"), layers.Dense(1, activation="sigmoid")]
+        )
         model.compile(optimizer="rmsprop", loss="binary_crossentropy", run_eagerly=eager)
         h = model.fit(x, y, epochs=3, batch_size=16, verbose=0, shuffle=False)
         results.append((h.history["loss"], model.get_weights()))
@@ -128,11 +138,14 @@ def test_sample_weight_and_class_weight():
     model = frozen_model(metrics=())
     p = model.predict(x, verbose=0)[:, 0]
     w = np.where(y == 1, 2.0, 0.5)
-    per = -(y * np.log(np.clip(p, EPS, 1 - EPS) + EPS)
-            + (1 - y) * np.log(1 - np.clip(p, EPS, 1 - EPS) + EPS))
+    per = -(
+        y * np.log(np.clip(p, EPS, 1 - EPS) + EPS)
+        + (1 - y) * np.log(1 - np.clip(p, EPS, 1 - EPS) + EPS)
+    )
     expected = float(np.sum(per * w) / len(y))  # sum over batch size, as Keras
     assert model.evaluate(x, y, sample_weight=w, batch_size=100, verbose=0) == pytest.approx(
-        expected, rel=1e-5)
+        expected, rel=1e-5
+    )
     h1 = model.fit(x, y, sample_weight=w, epochs=1, batch_size=100, verbose=0)
     h2 = model.fit(x, y, class_weight={0: 0.5, 1: 2.0}, epochs=1, batch_size=100, verbose=0)
     assert h1.history["loss"][0] == pytest.approx(h2.history["loss"][0], rel=1e-6)
@@ -171,7 +184,7 @@ def test_generators_and_sequences():
     def gen():
         while True:
             for i in range(0, 64, 16):
-                yield x[i:i + 16], y[i:i + 16]
+                yield x[i : i + 16], y[i : i + 16]
 
     h = model.fit(gen(), steps_per_epoch=4, epochs=2, verbose=0)
     assert h.history["loss"][0] == pytest.approx(ref, rel=1e-5)
@@ -181,14 +194,14 @@ def test_generators_and_sequences():
             return 4
 
         def __getitem__(self, i):
-            return x[i * 16:(i + 1) * 16], y[i * 16:(i + 1) * 16]
+            return x[i * 16 : (i + 1) * 16], y[i * 16 : (i + 1) * 16]
 
     h = model.fit(Seq(), epochs=2, verbose=0, validation_data=Seq())
     assert h.params["steps"] == 4
     assert h.history["val_loss"][0] == pytest.approx(ref, rel=1e-5)
     assert model.evaluate(Seq(), verbose=0) == pytest.approx(ref, rel=1e-5)
     assert model.predict(Seq(), verbose=0).shape == (64, 1)
-    finite = ((x[i:i + 16], y[i:i + 16]) for i in range(0, 64, 16))
+    finite = ((x[i : i + 16], y[i : i + 16]) for i in range(0, 64, 16))
     assert model.fit(finite, epochs=1, verbose=0).params["steps"] is None or True
 
 
@@ -201,8 +214,7 @@ def test_steps_per_epoch_with_arrays_continues_through_the_data():
             seen.append(batch)
 
     model = frozen_model(metrics=())
-    h = model.fit(x, y, batch_size=16, steps_per_epoch=2, epochs=3, verbose=0,
-                  callbacks=[Record()])
+    h = model.fit(x, y, batch_size=16, steps_per_epoch=2, epochs=3, verbose=0, callbacks=[Record()])
     assert h.params["steps"] == 2 and seen == [0, 1] * 3
 
 
@@ -234,10 +246,15 @@ def test_callbacks_see_batches_epochs_and_stop_training():
                 self.model.stop_training = True
 
     model = frozen_model()
-    h = model.fit(x, y, validation_data=(x, y), batch_size=16, epochs=5, verbose=0,
-                  callbacks=[Spy()])
-    assert events == ["train_begin", ("batch", 0), ("batch", 1),
-                      ("epoch_end", 0, ["accuracy", "loss", "val_accuracy", "val_loss"])]
+    h = model.fit(
+        x, y, validation_data=(x, y), batch_size=16, epochs=5, verbose=0, callbacks=[Spy()]
+    )
+    assert events == [
+        "train_begin",
+        ("batch", 0),
+        ("batch", 1),
+        ("epoch_end", 0, ["accuracy", "loss", "val_accuracy", "val_loss"]),
+    ]
     assert h.epoch == [0]
 
 
@@ -266,8 +283,11 @@ def test_regression_with_mae_metric_and_string_loss_kept():
     x = np.arange(0, 100, 2, dtype=float).reshape(-1, 1)
     y = x[:, 0] + 10
     model = Sequential([layers.Dense(1, input_shape=(1,))])
-    model.compile(optimizer=lamina.optimizers.Adam(learning_rate=0.5),
-                  loss="mean_squared_error", metrics=["mae"])
+    model.compile(
+        optimizer=lamina.optimizers.Adam(learning_rate=0.5),
+        loss="mean_squared_error",
+        metrics=["mae"],
+    )
     assert model.loss == "mean_squared_error"
     assert "Loss function: " + model.loss == "Loss function: mean_squared_error"
     h = model.fit(x, y, epochs=60, verbose=0)

@@ -42,15 +42,33 @@ def test_layers_order_shapes_and_summary_columns():
 def test_multi_output_training_logs_and_evaluate_order():
     xa, xb, ya, yb = data()
     model = two_in_two_out()
-    model.compile("adam", ["binary_crossentropy", "sparse_categorical_crossentropy"],
-                  loss_weights=[1.0, 0.5], metrics=["accuracy"])
+    model.compile(
+        "adam",
+        ["binary_crossentropy", "sparse_categorical_crossentropy"],
+        loss_weights=[1.0, 0.5],
+        metrics=["accuracy"],
+    )
     h = model.fit([xa, xb], [ya, yb], epochs=2, batch_size=8, verbose=0, validation_split=0.25)
-    assert list(h.history) == ["loss", "out1_loss", "out2_loss", "out1_accuracy",
-                               "out2_accuracy", "val_loss", "val_out1_loss", "val_out2_loss",
-                               "val_out1_accuracy", "val_out2_accuracy"]
+    assert list(h.history) == [
+        "loss",
+        "out1_loss",
+        "out2_loss",
+        "out1_accuracy",
+        "out2_accuracy",
+        "val_loss",
+        "val_out1_loss",
+        "val_out2_loss",
+        "val_out1_accuracy",
+        "val_out2_accuracy",
+    ]
     res = model.evaluate({"a": xa, "b": xb}, {"out1": ya, "out2": yb}, verbose=0)
-    assert model.metrics_names == ["loss", "out1_loss", "out2_loss", "out1_accuracy",
-                                   "out2_accuracy"]
+    assert model.metrics_names == [
+        "loss",
+        "out1_loss",
+        "out2_loss",
+        "out1_accuracy",
+        "out2_accuracy",
+    ]
     assert res[0] == pytest.approx(res[1] + 0.5 * res[2], rel=1e-5)
     p1, p2 = model.predict([xa, xb], verbose=0)
     assert p1.shape == (40, 1) and p2.shape == (40, 3)
@@ -80,21 +98,32 @@ def test_config_round_trip_rebuilds_the_graph():
     for p, q in zip(model.predict([xa, xb], verbose=0), clone.predict([xa, xb], verbose=0)):
         np.testing.assert_allclose(p, q, rtol=1e-6)
     assert [(a.name, b.name) for a, b in clone._layer_edges()] == [
-        (a.name, b.name) for a, b in model._layer_edges()]
+        (a.name, b.name) for a, b in model._layer_edges()
+    ]
 
 
 def test_keras2_functional_config():
     config = {
         "name": "model_3",
         "layers": [
-            {"class_name": "InputLayer", "name": "input_1",
-             "config": {"batch_input_shape": [None, 2], "name": "input_1"}, "inbound_nodes": []},
-            {"class_name": "Dense", "name": "dense_9",
-             "config": {"name": "dense_9", "units": 3, "activation": "relu"},
-             "inbound_nodes": [[["input_1", 0, 0, {}]]]},
-            {"class_name": "Dense", "name": "dense_10",
-             "config": {"name": "dense_10", "units": 1},
-             "inbound_nodes": [[["dense_9", 0, 0, {}]]]},
+            {
+                "class_name": "InputLayer",
+                "name": "input_1",
+                "config": {"batch_input_shape": [None, 2], "name": "input_1"},
+                "inbound_nodes": [],
+            },
+            {
+                "class_name": "Dense",
+                "name": "dense_9",
+                "config": {"name": "dense_9", "units": 3, "activation": "relu"},
+                "inbound_nodes": [[["input_1", 0, 0, {}]]],
+            },
+            {
+                "class_name": "Dense",
+                "name": "dense_10",
+                "config": {"name": "dense_10", "units": 1},
+                "inbound_nodes": [[["dense_9", 0, 0, {}]]],
+            },
         ],
         "input_layers": [["input_1", 0, 0]],
         "output_layers": [["dense_10", 0, 0]],
@@ -125,10 +154,12 @@ def test_shared_layer_and_nested_model_as_layer():
     siamese.summary(print_fn=lines.append)
     assert any("shared (Dense)" in line and "multiple" not in line for line in lines)
     x = lamina.Input((3,))
-    outer = lamina.Model(x, layers.Dense(1)(layers.Activation("tanh")(
-        siamese([x, x]))))
-    np.testing.assert_allclose(outer.predict(np.ones((2, 3)), verbose=0)[:, 0],
-                               np.zeros(2) + outer.layers[-1].bias.numpy()[0], atol=1e-6)
+    outer = lamina.Model(x, layers.Dense(1)(layers.Activation("tanh")(siamese([x, x]))))
+    np.testing.assert_allclose(
+        outer.predict(np.ones((2, 3)), verbose=0)[:, 0],
+        np.zeros(2) + outer.layers[-1].bias.numpy()[0],
+        atol=1e-6,
+    )
 
 
 class TwoLayer(lamina.Model):

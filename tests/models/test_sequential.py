@@ -9,21 +9,26 @@ import lamina
 from lamina import layers
 from lamina.models import Sequential
 
-SEED_002_SUMMARY = """\
-Model: "sequential"
-_________________________________________________________________
- Layer (type)                Output Shape              Param #   
-=================================================================
- dense (Dense)               (None, 8)                 80        
-                                                                 
- dense_1 (Dense)             (None, 1)                 9         
-                                                                 
-=================================================================
-Total params: 89
-Trainable params: 89
-Non-trainable params: 0
-_________________________________________________________________
-"""
+SEED_002_SUMMARY = (
+    "\n".join(
+        [
+            'Model: "sequential"',
+            "_________________________________________________________________",
+            " Layer (type)                Output Shape              Param #   ",
+            "=================================================================",
+            " dense (Dense)               (None, 8)                 80        ",
+            "                                                                 ",
+            " dense_1 (Dense)             (None, 1)                 9         ",
+            "                                                                 ",
+            "=================================================================",
+            "Total params: 89",
+            "Trainable params: 89",
+            "Non-trainable params: 0",
+            "_________________________________________________________________",
+        ]
+    )
+    + "\n"
+)
 
 
 def summary_text(model, **kwargs) -> str:
@@ -42,8 +47,9 @@ def test_summary_matches_tf_keras_2_layout(capsys):
 
 
 def test_summary_of_rank3_model_with_thousands_separator():
-    model = lamina.Sequential([layers.Dense(100, input_shape=(None, 1)), layers.Dense(10),
-                               layers.Dense(1)])
+    model = lamina.Sequential(
+        [layers.Dense(100, input_shape=(None, 1)), layers.Dense(10), layers.Dense(1)]
+    )
     text = summary_text(model)
     assert " dense (Dense)               (None, None, 100)         200       " in text
     assert "Total params: 1,221\n" in text
@@ -108,9 +114,15 @@ def test_call_on_data_and_inputs_one_rank_short():
 
 
 def test_get_config_from_config_round_trip_predicts_the_same():
-    model = Sequential([layers.Dense(4, input_dim=3, activation="relu",
-                                     kernel_regularizer=lamina.regularizers.l2(0.01)),
-                        layers.Dropout(0.2), layers.Dense(2, activation="softmax")])
+    model = Sequential(
+        [
+            layers.Dense(
+                4, input_dim=3, activation="relu", kernel_regularizer=lamina.regularizers.l2(0.01)
+            ),
+            layers.Dropout(0.2),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
     config = model.get_config()
     assert config["layers"][0]["class_name"] == "InputLayer"
     assert config["layers"][0]["config"]["batch_shape"] == (None, 3)
@@ -119,20 +131,37 @@ def test_get_config_from_config_round_trip_predicts_the_same():
     assert [x.name for x in clone.layers] == [x.name for x in model.layers]
     clone.set_weights(model.get_weights())
     x = np.random.rand(5, 3)
-    np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-6)
+    np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
     assert float(clone.losses[0]) == pytest.approx(float(model.losses[0]))
 
 
 def test_from_keras2_style_config():
-    config = {"name": "sequential_7", "layers": [
-        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 9],
-                                                "dtype": "float32", "name": "dense_input"}},
-        {"class_name": "Dense", "config": {"name": "dense_1", "units": 8, "activation": "relu",
-                                           "batch_input_shape": [None, 9]}},
-        {"class_name": "Dense", "config": {"name": "dense_2", "units": 1,
-                                           "activation": "sigmoid"}},
-    ]}
+    config = {
+        "name": "sequential_7",
+        "layers": [
+            {
+                "class_name": "InputLayer",
+                "config": {
+                    "batch_input_shape": [None, 9],
+                    "dtype": "float32",
+                    "name": "dense_input",
+                },
+            },
+            {
+                "class_name": "Dense",
+                "config": {
+                    "name": "dense_1",
+                    "units": 8,
+                    "activation": "relu",
+                    "batch_input_shape": [None, 9],
+                },
+            },
+            {
+                "class_name": "Dense",
+                "config": {"name": "dense_2", "units": 1, "activation": "sigmoid"},
+            },
+        ],
+    }
     model = Sequential.from_config(config)
     assert model.name == "sequential_7" and model.count_params() == 89
     assert model.layers[1].activation.__name__ == "sigmoid"

@@ -17,15 +17,21 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating, np.integer)) \
-                or not 0 <= float(rate) <= 1:
+        if (
+            isinstance(rate, bool)
+            or not isinstance(rate, (int, float, np.floating, np.integer))
+            or not 0 <= float(rate) <= 1
+        ):
             raise ValueError(
                 "Invalid value received for argument `rate`. Expected a float value between 0 "
                 f"and 1. Received: rate={rate!r}"
             )
         self.rate = float(rate)
-        self.noise_shape = None if noise_shape is None else tuple(
-            None if d is None else int(d) for d in noise_shape)
+        self.noise_shape = (
+            None
+            if noise_shape is None
+            else tuple(None if d is None else int(d) for d in noise_shape)
+        )
         self.seed = seed
         self._rng = None
         self.supports_masking = True

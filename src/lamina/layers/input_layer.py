@@ -14,9 +14,22 @@ class InputLayer(Layer):
     ``batch_input_shape``) spellings.
     """
 
-    def __init__(self, input_shape=None, batch_size=None, dtype=None, input_tensor=None,
-                 sparse=None, name=None, ragged=None, type_spec=None, batch_shape=None,
-                 shape=None, batch_input_shape=None, optional=False, **kwargs) -> None:
+    def __init__(
+        self,
+        input_shape=None,
+        batch_size=None,
+        dtype=None,
+        input_tensor=None,
+        sparse=None,
+        name=None,
+        ragged=None,
+        type_spec=None,
+        batch_shape=None,
+        shape=None,
+        batch_input_shape=None,
+        optional=False,
+        **kwargs,
+    ) -> None:
         kwargs.pop("trainable", None)
         if kwargs:
             raise TypeError(f"InputLayer: unrecognized keyword argument(s): {sorted(kwargs)}")
@@ -93,8 +106,19 @@ class InputLayer(Layer):
         return cls(**config)
 
 
-def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, tensor=None,
-          ragged=None, type_spec=None, batch_shape=None, optional=False, **kwargs):
+def Input(
+    shape=None,
+    batch_size=None,
+    name=None,
+    dtype=None,
+    sparse=None,
+    tensor=None,
+    ragged=None,
+    type_spec=None,
+    batch_shape=None,
+    optional=False,
+    **kwargs,
+):
     """A symbolic input of a functional model: ``keras.Input(shape=(784,))``.
 
     ``shape`` excludes the batch dimension (``None`` entries are unknown sizes);
@@ -112,9 +136,17 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, tenso
         )
     if shape is not None and batch_shape is not None:
         raise ValueError("Only provide the `shape` OR `batch_shape` argument to Input, not both.")
-    layer = InputLayer(input_shape=shape, batch_size=batch_size, dtype=dtype or _config.floatx(),
-                       sparse=sparse, name=name, ragged=ragged, batch_shape=batch_shape,
-                       input_tensor=tensor, optional=optional)
+    layer = InputLayer(
+        input_shape=shape,
+        batch_size=batch_size,
+        dtype=dtype or _config.floatx(),
+        sparse=sparse,
+        name=name,
+        ragged=ragged,
+        batch_shape=batch_shape,
+        input_tensor=tensor,
+        optional=optional,
+    )
     return layer._tensor
 
 

@@ -69,8 +69,11 @@ class Lambda(Layer):
 
         config = dict(config)
         fn = config.get("function")
-        if isinstance(fn, dict) and fn.get("class_name") in ("__lambda__", "__function__") or \
-                isinstance(fn, (list, tuple)):
+        if (
+            isinstance(fn, dict)
+            and fn.get("class_name") in ("__lambda__", "__function__")
+            or isinstance(fn, (list, tuple))
+        ):
             raise ValueError(
                 "Requested the deserialization of a `Lambda` layer whose function is a Python "
                 "lambda (stored as code). lamina never executes code stored in a file. Rebuild "
@@ -104,8 +107,9 @@ class _OpLayer(Layer):
 
         if getattr(self, "_n", None) is None:
             # First (symbolic) call: remember which operands are constants.
-            self._consts = [(i, o) for i, o in enumerate(operands)
-                            if not isinstance(o, KerasTensor)]
+            self._consts = [
+                (i, o) for i, o in enumerate(operands) if not isinstance(o, KerasTensor)
+            ]
             self._n = len(operands)
             tensors = [o for o in operands if isinstance(o, KerasTensor)]
             operands = tensors[0] if len(tensors) == 1 else tensors

@@ -24,10 +24,20 @@ from lamina.utils.naming import to_snake_case, unique_object_name
 #: Training flag of the outermost layer call in progress (inner calls inherit it).
 _TRAINING_STACK: list = []
 
-_BASE_KWARGS = frozenset({
-    "input_dim", "input_shape", "batch_input_shape", "batch_size", "weights",
-    "activity_regularizer", "autocast", "implementation", "batch_shape", "dynamic",
-})
+_BASE_KWARGS = frozenset(
+    {
+        "input_dim",
+        "input_shape",
+        "batch_input_shape",
+        "batch_size",
+        "weights",
+        "activity_regularizer",
+        "autocast",
+        "implementation",
+        "batch_shape",
+        "dynamic",
+    }
+)
 
 
 def _shape_tuple(shape) -> tuple:
@@ -93,8 +103,10 @@ class KerasTensor:
         return layer._inbound_nodes[node_index]
 
     def __repr__(self) -> str:
-        return (f"<KerasTensor: shape={_shape_str(self._shape)} dtype={self.dtype} "
-                f"(created by layer '{self._keras_history[0].name if self._keras_history else '?'}')>")
+        return (
+            f"<KerasTensor: shape={_shape_str(self._shape)} dtype={self.dtype} "
+            f"(created by layer '{self._keras_history[0].name if self._keras_history else '?'}')>"
+        )
 
     def __hash__(self) -> int:
         return id(self)
@@ -165,13 +177,15 @@ def is_keras_tensor(x) -> bool:
 class Node:
     """One call of a layer in a functional graph: its symbolic inputs and outputs."""
 
-    def __init__(self, layer: Layer, call_args: tuple = (), call_kwargs: dict | None = None,
-                 outputs=None) -> None:
+    def __init__(
+        self, layer: Layer, call_args: tuple = (), call_kwargs: dict | None = None, outputs=None
+    ) -> None:
         self.layer = layer
         self.call_args = call_args
         self.call_kwargs = call_kwargs or {}
-        self.input_tensors = [t for t in _flatten((call_args, self.call_kwargs))
-                              if isinstance(t, KerasTensor)]
+        self.input_tensors = [
+            t for t in _flatten((call_args, self.call_kwargs)) if isinstance(t, KerasTensor)
+        ]
         self.outputs = outputs
         self.output_tensors = _flatten(outputs) if outputs is not None else []
         self.is_input = not self.input_tensors
@@ -215,9 +229,17 @@ class Layer:
     ``call(inputs)``; optionally ``compute_output_shape`` and ``get_config``.
     """
 
-    def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
-                 dynamic: bool = False, **kwargs) -> None:
-        unknown = set(kwargs) - _BASE_KWARGS
+    def __init__(
+        self,
+        trainable: bool = True,
+        name: str | None = None,
+        dtype=None,
+        dynamic: bool = False,
+        **kwargs,
+    ) -> None:
+        from lamina.legacy import drop_inert_kwargs
+
+        unknown = set(drop_inert_kwargs(kwargs)) - _BASE_KWARGS
         if unknown:
             raise TypeError(
                 f"Keyword argument not understood: {sorted(unknown)[0]!r} (passed to layer "
@@ -315,8 +337,9 @@ class Layer:
                 self._tracked_layers.append(value)
         elif isinstance(value, Variable):
             if not any(value is w for w in self._trainable_weights + self._non_trainable_weights):
-                (self._trainable_weights if value.trainable
-                 else self._non_trainable_weights).append(value)
+                (
+                    self._trainable_weights if value.trainable else self._non_trainable_weights
+                ).append(value)
         elif isinstance(value, (list, tuple)) and value and len(value) < 10000:
             for v in value:
                 if isinstance(v, (Layer, Variable, list, tuple)):
@@ -336,8 +359,11 @@ class Layer:
             seen.add(id(layer))
             out.append(layer)
             if recursive:
-                out.extend(sub for sub in layer._flatten_layers() if id(sub) not in seen
-                           and not seen.add(id(sub)))
+                out.extend(
+                    sub
+                    for sub in layer._flatten_layers()
+                    if id(sub) not in seen and not seen.add(id(sub))
+                )
         return out
 
     # --- weights ------------------------------------------------------------------------
@@ -348,11 +374,27 @@ class Layer:
         order ``add_weight(name, shape, dtype, initializer, ...)`` are both accepted.
         """
         if args and isinstance(args[0], str):
-            names = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
-                     "constraint")
+            names = (
+                "name",
+                "shape",
+                "dtype",
+                "initializer",
+                "regularizer",
+                "trainable",
+                "constraint",
+            )
         else:
-            names = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
-                     "constraint", "aggregation", "name")
+            names = (
+                "shape",
+                "initializer",
+                "dtype",
+                "trainable",
+                "autocast",
+                "regularizer",
+                "constraint",
+                "aggregation",
+                "name",
+            )
         if len(args) > len(names):
             raise TypeError(f"add_weight() takes at most {len(names)} positional arguments.")
         for n, a in zip(names, args):
@@ -373,12 +415,21 @@ class Layer:
         trainable = kwargs.pop("trainable", None)
         trainable = True if trainable is None else bool(trainable)
         constraint = kwargs.pop("constraint", None)
-        for k in ("autocast", "aggregation", "synchronization", "use_resource", "partitioner",
-                  "caching_device", "experimental_autocast", "overwrite"):
+        for k in (
+            "autocast",
+            "aggregation",
+            "synchronization",
+            "use_resource",
+            "partitioner",
+            "caching_device",
+            "experimental_autocast",
+            "overwrite",
+        ):
             kwargs.pop(k, None)
         if kwargs:
-            raise TypeError(f"add_weight() got an unexpected keyword argument "
-                            f"{sorted(kwargs)[0]!r}")
+            raise TypeError(
+                f"add_weight() got an unexpected keyword argument {sorted(kwargs)[0]!r}"
+            )
         if initializer is None:
             initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
         value = _initial_value(initializer, shape, dtype)
@@ -466,8 +517,11 @@ class Layer:
             raise ValueError(
                 f'You called `set_weights(weights)` on layer "{self.name}" with a weight list '
                 f"of length {len(weights)}, but the layer was expecting {len(params)} weights."
-                + ("" if self.built else " The layer is not built yet: call it on data or "
-                   "build it first.")
+                + (
+                    ""
+                    if self.built
+                    else " The layer is not built yet: call it on data or build it first."
+                )
             )
         for p, w in zip(params, weights):
             w = np.asarray(w._value if isinstance(w, Tensor) else w)
@@ -611,8 +665,11 @@ class Layer:
             return x
 
         if isinstance(inputs, (list, tuple)) and not _is_numeric_nested(inputs):
-            return type(inputs)(conv(x) for x in inputs) if isinstance(inputs, list) else tuple(
-                conv(x) for x in inputs)
+            return (
+                type(inputs)(conv(x) for x in inputs)
+                if isinstance(inputs, list)
+                else tuple(conv(x) for x in inputs)
+            )
         if isinstance(inputs, dict):
             return {k: conv(v) for k, v in inputs.items()}
         return conv(inputs)
@@ -625,8 +682,9 @@ class Layer:
 
     def _eager_call(self, inputs, extra_args, kwargs):
         inputs = self._convert_inputs(inputs)
-        training = kwargs.pop("training", None) if not self._call_has_training else kwargs.get(
-            "training")
+        training = (
+            kwargs.pop("training", None) if not self._call_has_training else kwargs.get("training")
+        )
         if training is None and _TRAINING_STACK:
             training = _TRAINING_STACK[-1]
         if self._call_has_training:
@@ -656,8 +714,9 @@ class Layer:
         inputs = args[0]
         kwargs = dict(kwargs)
         kwargs.pop("training", None)
-        shapes = _map_structure(lambda t: tuple(t._shape) if isinstance(t, KerasTensor)
-                                else tuple(np.shape(t)), inputs)
+        shapes = _map_structure(
+            lambda t: tuple(t._shape) if isinstance(t, KerasTensor) else tuple(np.shape(t)), inputs
+        )
         if not self.built:
             self._maybe_build(shapes)
         else:
@@ -701,7 +760,7 @@ class Layer:
             if shapes:
                 raise AttributeError(
                     f'The layer "{self.name}" has multiple inbound nodes with different input '
-                    "shapes. Hence the notion of \"input shape\" is ill-defined for the layer."
+                    'shapes. Hence the notion of "input shape" is ill-defined for the layer.'
                 )
         if self._batch_input_shape is not None:
             return tuple(self._batch_input_shape)
@@ -719,7 +778,7 @@ class Layer:
                 return self._inbound_nodes[0].output_shapes
             raise AttributeError(
                 f'The layer "{self.name}" has multiple inbound nodes, with different output '
-                "shapes. Hence the notion of \"output shape\" is ill-defined for the layer."
+                'shapes. Hence the notion of "output shape" is ill-defined for the layer.'
             )
         raise AttributeError(
             f'The layer "{self.name}" has never been called and thus has no defined output shape.'
@@ -766,8 +825,11 @@ class Layer:
     @classmethod
     def from_config(cls, config: dict):
         config = dict(config)
-        if "batch_shape" in config and "batch_input_shape" not in config and \
-                cls.__name__ != "InputLayer":
+        if (
+            "batch_shape" in config
+            and "batch_input_shape" not in config
+            and cls.__name__ != "InputLayer"
+        ):
             config["batch_input_shape"] = config.pop("batch_shape")
         for key in ("build_config", "module", "registered_name"):
             config.pop(key, None)
@@ -801,8 +863,17 @@ class Layer:
 class InputSpec:
     """Constraints on a layer's input (``ndim``, ``min_ndim``, ``axes``), as Keras's."""
 
-    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None,
-                 axes=None, allow_last_axis_squeeze=False, name=None) -> None:
+    def __init__(
+        self,
+        dtype=None,
+        shape=None,
+        ndim=None,
+        max_ndim=None,
+        min_ndim=None,
+        axes=None,
+        allow_last_axis_squeeze=False,
+        name=None,
+    ) -> None:
         self.dtype = dtype
         self.shape = _shape_tuple(shape)
         self.ndim = len(self.shape) if shape is not None else ndim
@@ -813,14 +884,28 @@ class InputSpec:
         self.allow_last_axis_squeeze = allow_last_axis_squeeze
 
     def __repr__(self) -> str:
-        parts = [f"{k}={v}" for k, v in (("dtype", self.dtype), ("shape", self.shape),
-                 ("ndim", self.ndim), ("min_ndim", self.min_ndim), ("axes", self.axes or None))
-                 if v is not None]
+        parts = [
+            f"{k}={v}"
+            for k, v in (
+                ("dtype", self.dtype),
+                ("shape", self.shape),
+                ("ndim", self.ndim),
+                ("min_ndim", self.min_ndim),
+                ("axes", self.axes or None),
+            )
+            if v is not None
+        ]
         return f"InputSpec({', '.join(parts)})"
 
     def get_config(self) -> dict:
-        return {"dtype": self.dtype, "shape": self.shape, "ndim": self.ndim,
-                "max_ndim": self.max_ndim, "min_ndim": self.min_ndim, "axes": self.axes}
+        return {
+            "dtype": self.dtype,
+            "shape": self.shape,
+            "ndim": self.ndim,
+            "max_ndim": self.max_ndim,
+            "min_ndim": self.min_ndim,
+            "axes": self.axes,
+        }
 
 
 def _call_params(fn) -> set:
@@ -835,8 +920,13 @@ def _init_params(cls) -> list:
         params = inspect.signature(cls.__init__).parameters
     except (TypeError, ValueError):
         return []
-    return [n for n, p in params.items() if n != "self" and p.kind in
-            (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is p.empty]
+    return [
+        n
+        for n, p in params.items()
+        if n != "self"
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and p.default is p.empty
+    ]
 
 
 def _is_numeric_nested(x) -> bool:
@@ -853,16 +943,20 @@ def _input_shapes(inputs):
         return tuple(np.shape(x))
 
     if isinstance(inputs, (list, tuple)):
-        return [shape(x) if not isinstance(x, (list, tuple, dict)) else _input_shapes(x)
-                for x in inputs]
+        return [
+            shape(x) if not isinstance(x, (list, tuple, dict)) else _input_shapes(x) for x in inputs
+        ]
     if isinstance(inputs, dict):
         return {k: shape(v) for k, v in inputs.items()}
     return shape(inputs)
 
 
 def _build_keras_tensors(shape, dtype):
-    if isinstance(shape, list) and shape and not all(isinstance(d, (int, type(None)))
-                                                     for d in shape):
+    if (
+        isinstance(shape, list)
+        and shape
+        and not all(isinstance(d, (int, type(None))) for d in shape)
+    ):
         return [_build_keras_tensors(s, dtype) for s in shape]
     if isinstance(shape, dict):
         return {k: _build_keras_tensors(v, dtype) for k, v in shape.items()}
@@ -886,6 +980,7 @@ def _infer_output_shape(layer: Layer, input_shapes, args=None, kwargs=None):
 
     outs = []
     for fill in (2, 3):
+
         def make(t, fill=fill):
             if isinstance(t, KerasTensor):
                 return _dummy(t._shape, t.dtype, fill)
@@ -911,8 +1006,10 @@ def _infer_output_shape(layer: Layer, input_shapes, args=None, kwargs=None):
     a, b = outs
 
     def merge(x, y):
-        sx, sy = np.shape(x._value if isinstance(x, Tensor) else x), np.shape(
-            y._value if isinstance(y, Tensor) else y)
+        sx, sy = (
+            np.shape(x._value if isinstance(x, Tensor) else x),
+            np.shape(y._value if isinstance(y, Tensor) else y),
+        )
         return tuple(d if d == e else None for d, e in zip(sx, sy))
 
     if isinstance(a, (list, tuple)):

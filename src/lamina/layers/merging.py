@@ -16,8 +16,10 @@ class _Merge(Layer):
         self.supports_masking = True
 
     def _check_inputs(self, input_shape) -> None:
-        if not isinstance(input_shape, (list, tuple)) or not input_shape or not isinstance(
-            input_shape[0], (list, tuple)
+        if (
+            not isinstance(input_shape, (list, tuple))
+            or not input_shape
+            or not isinstance(input_shape[0], (list, tuple))
         ):
             raise ValueError(
                 f"A merge layer ({type(self).__name__}) should be called on a list of inputs. "
@@ -208,8 +210,9 @@ class Dot(_Merge):
 
     def _output_shape_of(self, shapes) -> tuple:
         if len(shapes) != 2:
-            raise ValueError(f"A `Dot` layer should be called on exactly 2 inputs. Received "
-                             f"input_shape={shapes}")
+            raise ValueError(
+                f"A `Dot` layer should be called on exactly 2 inputs. Received input_shape={shapes}"
+            )
         a, b = (list(s) for s in shapes)
         ax, bx = self._axes_for(shapes)
         if a[ax] is not None and b[bx] is not None and a[ax] != b[bx]:
@@ -303,5 +306,21 @@ def dot(inputs, axes, normalize: bool = False, **kwargs):
     return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
 
 
-__all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
-           "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "dot"]
+__all__ = [
+    "Add",
+    "Subtract",
+    "Multiply",
+    "Average",
+    "Maximum",
+    "Minimum",
+    "Concatenate",
+    "Dot",
+    "add",
+    "subtract",
+    "multiply",
+    "average",
+    "maximum",
+    "minimum",
+    "concatenate",
+    "dot",
+]

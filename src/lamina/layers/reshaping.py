@@ -147,8 +147,9 @@ class RepeatVector(Layer):
         from lamina import ops
 
         v = inputs._value
-        return ops.broadcast_to(ops.reshape(inputs, (v.shape[0], 1, v.shape[1])),
-                                (v.shape[0], self.n, v.shape[1]))
+        return ops.broadcast_to(
+            ops.reshape(inputs, (v.shape[0], 1, v.shape[1])), (v.shape[0], self.n, v.shape[1])
+        )
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.n, input_shape[1])

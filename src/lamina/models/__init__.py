@@ -8,8 +8,14 @@ Functional = Model
 
 def __getattr__(name: str):
     # Saving entry points live in lamina.saving; loaded on first use.
-    if name in ("load_model", "save_model", "model_from_json", "model_from_config",
-                "model_from_yaml", "clone_model"):
+    if name in (
+        "load_model",
+        "save_model",
+        "model_from_json",
+        "model_from_config",
+        "model_from_yaml",
+        "clone_model",
+    ):
         import importlib
 
         for modname in ("lamina.saving", "lamina.models.cloning"):

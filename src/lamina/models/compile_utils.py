@@ -94,11 +94,21 @@ def resolve_metric(identifier, y_true_shape: tuple, y_pred_shape: tuple, loss_ob
         is_binary = p_last == 1
         is_sparse = t_rank < p_rank or (t_last == 1 and p_last is not None and p_last > 1)
         if identifier in _ACC:
-            fn = ("binary_accuracy" if is_binary else "sparse_categorical_accuracy"
-                  if is_sparse else "categorical_accuracy")
+            fn = (
+                "binary_accuracy"
+                if is_binary
+                else "sparse_categorical_accuracy"
+                if is_sparse
+                else "categorical_accuracy"
+            )
         else:
-            fn = ("binary_crossentropy" if is_binary else "sparse_categorical_crossentropy"
-                  if is_sparse else "categorical_crossentropy")
+            fn = (
+                "binary_crossentropy"
+                if is_binary
+                else "sparse_categorical_crossentropy"
+                if is_sparse
+                else "categorical_crossentropy"
+            )
         return metrics.MeanMetricWrapper(metrics.get(fn), name=name)
     if isinstance(identifier, (str, dict)):
         if isinstance(identifier, str):
@@ -204,8 +214,10 @@ class CompiledSpec:
 
 
 def _known_outputs(model) -> bool:
-    return bool(getattr(model, "_is_graph_network", False)) or getattr(
-        model, "_n_outputs", None) is not None
+    return (
+        bool(getattr(model, "_is_graph_network", False))
+        or getattr(model, "_n_outputs", None) is not None
+    )
 
 
 def _per_output(raw, names: list[str], what: str, resolve) -> list:

@@ -69,8 +69,10 @@ def flatten_struct(data, what: str) -> tuple[list[np.ndarray], object]:
     if isinstance(data, dict):
         keys = list(data)
         return [to_numpy(data[k], f"{what}[{k!r}]") for k in keys], keys
-    if isinstance(data, (list, tuple)) and data and all(
-        isinstance(v, (np.ndarray, Tensor)) or hasattr(v, "to_numpy") for v in data
+    if (
+        isinstance(data, (list, tuple))
+        and data
+        and all(isinstance(v, (np.ndarray, Tensor)) or hasattr(v, "to_numpy") for v in data)
     ):
         return [to_numpy(v, f"{what}[{i}]") for i, v in enumerate(data)], len(data)
     return [to_numpy(data, what)], None
@@ -108,7 +110,8 @@ def check_cardinality(xs: list, ys: list, sws: list) -> int:
         for what, v in sizes.items():
             parts.append(f"{what} sizes: {', '.join(str(n) for n in v)}")
         raise ValueError(
-            "Data cardinality is ambiguous:\n  " + "\n  ".join(parts)
+            "Data cardinality is ambiguous:\n  "
+            + "\n  ".join(parts)
             + "\nMake sure all arrays contain the same number of samples."
         )
     n = flat.pop() if flat else 0
@@ -137,8 +140,14 @@ def is_generator_like(x) -> bool:
 class ArrayBatcher:
     """Batches of in-memory arrays: ``epoch(shuffle)`` yields ``(xs, ys, sw)`` lists."""
 
-    def __init__(self, xs: list[np.ndarray], ys: list[np.ndarray], sw: np.ndarray | None,
-                 batch_size: int, steps: int | None = None) -> None:
+    def __init__(
+        self,
+        xs: list[np.ndarray],
+        ys: list[np.ndarray],
+        sw: np.ndarray | None,
+        batch_size: int,
+        steps: int | None = None,
+    ) -> None:
         self.xs, self.ys, self.sw = xs, ys, sw
         self.n = num_samples(xs) if xs else num_samples(ys)
         self.batch_size = int(batch_size)
@@ -177,7 +186,7 @@ class ArrayBatcher:
                 batch = self._buffers(arrays, stop - start)
                 for a, b in zip(arrays, batch):
                     a.take(idx, axis=0, out=b)
-            yield batch[:nx], batch[nx:nx + ny], (batch[-1] if has_w else None)
+            yield batch[:nx], batch[nx : nx + ny], (batch[-1] if has_w else None)
 
     def _new_order(self, shuffle, rng):
         if not shuffle:
@@ -212,6 +221,7 @@ class GeneratorBatcher:
 
     def _iterator(self):
         if self.is_sequence:
+
             def gen():
                 while True:
                     for i in range(len(self.source)):
@@ -219,6 +229,7 @@ class GeneratorBatcher:
                     end = getattr(self.source, "on_epoch_end", None)
                     if callable(end):
                         end()
+
             return gen()
         return iter(self.source)
 
@@ -285,6 +296,15 @@ def validation_split_arrays(xs, ys, sw, split: float):
     return train, val
 
 
-__all__ = ["to_numpy", "cast_float", "flatten_struct", "check_finite", "check_cardinality",
-           "ArrayBatcher", "GeneratorBatcher", "unpack_batch", "validation_split_arrays",
-           "is_generator_like"]
+__all__ = [
+    "to_numpy",
+    "cast_float",
+    "flatten_struct",
+    "check_finite",
+    "check_cardinality",
+    "ArrayBatcher",
+    "GeneratorBatcher",
+    "unpack_batch",
+    "validation_split_arrays",
+    "is_generator_like",
+]

@@ -22,9 +22,10 @@ from lamina.layers.layer import (
     _to_tuples,
 )
 from lamina.models.trainer import Trainer
+from lamina.saving.model_methods import ModelSavingMixin
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, ModelSavingMixin, Layer):
     """A trainable group of layers.
 
     Functional: ``Model(inputs=keras.Input((2,)), outputs=...)``. Subclassed: define layers in
@@ -43,7 +44,9 @@ class Model(Trainer, Layer):
                 raise TypeError("Model() got multiple values for argument 'outputs'")
             outputs, args = args[0], args[1:]
         if args:
-            raise TypeError(f"Model() takes at most 2 positional arguments, received {len(args) + 2}")
+            raise TypeError(
+                f"Model() takes at most 2 positional arguments, received {len(args) + 2}"
+            )
         name = kwargs.pop("name", None)
         trainable = kwargs.pop("trainable", True)
         dtype = kwargs.pop("dtype", None)
@@ -71,8 +74,10 @@ class Model(Trainer, Layer):
         flat_in = _flatten(inputs)
         flat_out = _flatten(outputs)
         for t in flat_in:
-            if not isinstance(t, KerasTensor) or t._keras_history is None or not isinstance(
-                t._keras_history[0], InputLayer
+            if (
+                not isinstance(t, KerasTensor)
+                or t._keras_history is None
+                or not isinstance(t._keras_history[0], InputLayer)
             ):
                 raise ValueError(
                     "Input tensors to a functional Model must come from `keras.Input`. Received: "
@@ -171,8 +176,7 @@ class Model(Trainer, Layer):
         """The layer called ``name``, or the one at position ``index`` in ``layers``."""
         if index is not None and name is not None:
             raise ValueError(
-                "Provide only a layer name or a layer index. Received: "
-                f"index={index}, name={name}."
+                f"Provide only a layer name or a layer index. Received: index={index}, name={name}."
             )
         if index is not None:
             if len(self.layers) <= index:
@@ -253,8 +257,10 @@ class Model(Trainer, Layer):
 
             value = ops.reshape(value, v.shape + (1,))
             v = value._value
-        if np.dtype(ref.dtype).kind == "f" and v.dtype.kind in "fiub" and v.dtype != np.dtype(
-            ref.dtype
+        if (
+            np.dtype(ref.dtype).kind == "f"
+            and v.dtype.kind in "fiub"
+            and v.dtype != np.dtype(ref.dtype)
         ):
             from lamina import ops
 
@@ -306,8 +312,7 @@ class Model(Trainer, Layer):
         from lamina.autodiff import tape as _tape
         from lamina.layers.layer import _dummies
 
-        shapes = _to_tuples(input_shape) if isinstance(input_shape, list) else tuple(
-            input_shape)
+        shapes = _to_tuples(input_shape) if isinstance(input_shape, list) else tuple(input_shape)
         dummy = _dummies(shapes, self._dtype, 1)
         saved = _tape._active[:]
         _tape._active.clear()
@@ -366,8 +371,15 @@ class Model(Trainer, Layer):
         return super().output
 
     # --- summary ---------------------------------------------------------------------------
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None) -> None:
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ) -> None:
         """Print the layers, their output shapes and parameter counts (tf.keras 2.x table)."""
         from lamina.models.summary import print_summary
 
@@ -376,9 +388,15 @@ class Model(Trainer, Layer):
                 "This model has not yet been built. Build the model first by calling `build()` "
                 "or by calling the model on a batch of data."
             )
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable,
-                      layer_range=layer_range)
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
+        )
 
     # --- config -------------------------------------------------------------------------------
     def get_config(self) -> dict:
@@ -396,8 +414,13 @@ class Model(Trainer, Layer):
             return _functional_from_config(cls, config, custom_objects)
         if "layers" in config and cls.__name__ == "Sequential":
             return cls._from_sequential_config(config, custom_objects)
-        for key in ("build_input_shape", "module", "registered_name", "build_config",
-                    "compile_config"):
+        for key in (
+            "build_input_shape",
+            "module",
+            "registered_name",
+            "build_config",
+            "compile_config",
+        ):
             config.pop(key, None)
         try:
             return cls(**config)
@@ -442,8 +465,10 @@ def _init_arg_config(model) -> dict:
     except (TypeError, ValueError):
         return out
     for name, p in params.items():
-        if name in ("self", "name", "trainable", "dtype") or p.kind in (p.VAR_POSITIONAL,
-                                                                      p.VAR_KEYWORD):
+        if name in ("self", "name", "trainable", "dtype") or p.kind in (
+            p.VAR_POSITIONAL,
+            p.VAR_KEYWORD,
+        ):
             continue
         if hasattr(model, name):
             value = getattr(model, name)
@@ -461,9 +486,14 @@ def _serialize_layer(layer) -> dict:
 def _tensor_ref(t: KerasTensor, node_index_map: dict) -> dict:
     layer, node_index, tensor_index = t._keras_history
     node_index = node_index_map.get((id(layer), node_index), node_index)
-    return {"class_name": "__keras_tensor__", "config": {
-        "shape": list(t._shape), "dtype": t.dtype,
-        "keras_history": [layer.name, node_index, tensor_index]}}
+    return {
+        "class_name": "__keras_tensor__",
+        "config": {
+            "shape": list(t._shape),
+            "dtype": t.dtype,
+            "keras_history": [layer.name, node_index, tensor_index],
+        },
+    }
 
 
 def _functional_config(model: Model) -> dict:
@@ -492,15 +522,26 @@ def _functional_config(model: Model) -> dict:
         for node in layer._inbound_nodes:
             if id(node) not in relevant or node.is_input:
                 continue
-            inbound.append({"args": [_map_structure(ref, a) for a in node.call_args],
-                            "kwargs": _map_structure(ref, dict(node.call_kwargs))})
+            inbound.append(
+                {
+                    "args": [_map_structure(ref, a) for a in node.call_args],
+                    "kwargs": _map_structure(ref, dict(node.call_kwargs)),
+                }
+            )
         entry["inbound_nodes"] = inbound
         layers.append(entry)
 
     def io(tensors, nested):
-        refs = [[t._keras_history[0].name, node_index_map.get(
-            (id(t._keras_history[0]), t._keras_history[1]), t._keras_history[1]),
-            t._keras_history[2]] for t in tensors]
+        refs = [
+            [
+                t._keras_history[0].name,
+                node_index_map.get(
+                    (id(t._keras_history[0]), t._keras_history[1]), t._keras_history[1]
+                ),
+                t._keras_history[2],
+            ]
+            for t in tensors
+        ]
         if isinstance(nested, dict):
             return {k: r for k, r in zip(nested, refs)}
         if isinstance(nested, list):
@@ -525,9 +566,12 @@ def layer_from_config(config, custom_objects: dict | None = None, safe_mode: boo
         cls_name = config["class_name"]
         inner = dict(config.get("config") or {})
         custom = dict(custom_objects or {})
-        module_objects = {**{k: getattr(layers_mod, k) for k in dir(layers_mod)
-                             if not k.startswith("_")}, "Sequential": _sequential_cls(),
-                          "Model": Model, "Functional": Model}
+        module_objects = {
+            **{k: getattr(layers_mod, k) for k in dir(layers_mod) if not k.startswith("_")},
+            "Sequential": _sequential_cls(),
+            "Model": Model,
+            "Functional": Model,
+        }
         from lamina.utils.serialization import get_registered_object
 
         cls = get_registered_object(cls_name, custom) or module_objects.get(cls_name)
@@ -536,8 +580,9 @@ def layer_from_config(config, custom_objects: dict | None = None, safe_mode: boo
             if registered:
                 cls = get_registered_object(registered, custom)
         if cls is None:
-            return deserialize_keras_object(config, custom_objects=custom_objects,
-                                            safe_mode=safe_mode)
+            return deserialize_keras_object(
+                config, custom_objects=custom_objects, safe_mode=safe_mode
+            )
         if isinstance(cls, type) and issubclass(cls, Model):
             layer = cls.from_config(inner, custom_objects=custom_objects)
         elif isinstance(cls, type) and cls.__name__ == "Lambda":
@@ -593,8 +638,12 @@ def _functional_from_config(cls, config: dict, custom_objects) -> Model:
         if isinstance(ref, dict) and ref.get("class_name") == "__keras_tensor__":
             lname, nidx, tidx = ref["config"]["keras_history"]
             return node_outputs[lname][nidx][tidx]
-        if isinstance(ref, (list, tuple)) and len(ref) in (3, 4) and isinstance(ref[0], str) \
-                and isinstance(ref[1], int):
+        if (
+            isinstance(ref, (list, tuple))
+            and len(ref) in (3, 4)
+            and isinstance(ref[0], str)
+            and isinstance(ref[1], int)
+        ):
             lname, nidx, tidx = ref[0], ref[1], ref[2]
             return node_outputs[lname][nidx][tidx]
         return ref
@@ -603,8 +652,12 @@ def _functional_from_config(cls, config: dict, custom_objects) -> Model:
         if isinstance(ref, dict) and ref.get("class_name") == "__keras_tensor__":
             lname, nidx, _ = ref["config"]["keras_history"]
             return lname in node_outputs and len(node_outputs[lname]) > nidx
-        if isinstance(ref, (list, tuple)) and len(ref) in (3, 4) and isinstance(ref[0], str) \
-                and isinstance(ref[1], int):
+        if (
+            isinstance(ref, (list, tuple))
+            and len(ref) in (3, 4)
+            and isinstance(ref[0], str)
+            and isinstance(ref[1], int)
+        ):
             return ref[0] in node_outputs and len(node_outputs[ref[0]]) > ref[1]
         if isinstance(ref, (list, tuple)):
             return all(ready(r) for r in ref)
@@ -615,8 +668,12 @@ def _functional_from_config(cls, config: dict, custom_objects) -> Model:
     def resolve_struct(obj):
         if isinstance(obj, dict) and obj.get("class_name") == "__keras_tensor__":
             return resolve(obj)
-        if isinstance(obj, (list, tuple)) and len(obj) in (3, 4) and isinstance(obj[0], str) \
-                and isinstance(obj[1], int):
+        if (
+            isinstance(obj, (list, tuple))
+            and len(obj) in (3, 4)
+            and isinstance(obj[0], str)
+            and isinstance(obj[1], int)
+        ):
             return resolve(obj)
         if isinstance(obj, list):
             return [resolve_struct(o) for o in obj]
@@ -657,8 +714,13 @@ def _functional_from_config(cls, config: dict, custom_objects) -> Model:
     outputs = io(config["output_layers"])
     model_cls = cls if cls.__name__ not in ("Sequential",) else Model
     model = model_cls.__new__(model_cls)
-    Model.__init__(model, inputs=inputs, outputs=outputs, name=config.get("name"),
-                   trainable=config.get("trainable", True))
+    Model.__init__(
+        model,
+        inputs=inputs,
+        outputs=outputs,
+        name=config.get("name"),
+        trainable=config.get("trainable", True),
+    )
     return model
 
 

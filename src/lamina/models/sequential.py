@@ -19,8 +19,9 @@ from lamina.models.model import Model, layer_from_config
 class Sequential(Model):
     """``Sequential([Dense(8, activation='relu', input_shape=(4,)), Dense(1)])``."""
 
-    def __init__(self, layers=None, name: str | None = None, trainable: bool = True,
-                 **kwargs) -> None:
+    def __init__(
+        self, layers=None, name: str | None = None, trainable: bool = True, **kwargs
+    ) -> None:
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._seq_layers: list[Layer] = []
         self._input_layer: InputLayer | None = None
@@ -85,9 +86,9 @@ class Sequential(Model):
             elif self._input_layer is None and len(self._seq_layers) == 1:
                 shape = _first_layer_batch_shape(layer)
                 if shape is not None:
-                    self._input_layer = InputLayer(batch_input_shape=shape,
-                                                   name=f"{layer.name}_input",
-                                                   dtype=layer.dtype)
+                    self._input_layer = InputLayer(
+                        batch_input_shape=shape, name=f"{layer.name}_input", dtype=layer.dtype
+                    )
                     self._wire_all()
             elif self._input_layer is not None:
                 self._wire_all()
@@ -134,7 +135,8 @@ class Sequential(Model):
         self._init_graph(inputs, outputs)
         # Keep tracking order stable: input layer first, then the stack.
         self._tracked_layers[:] = [t for t in tracked if t is self._input_layer] + [
-            t for t in tracked if t is not self._input_layer]
+            t for t in tracked if t is not self._input_layer
+        ]
 
     def build(self, input_shape=None) -> None:
         """Wire the stack for inputs of ``input_shape`` (batch axis included)."""
@@ -152,9 +154,11 @@ class Sequential(Model):
                 "`model.add()` first."
             )
         shape = tuple(None if d is None else int(d) for d in input_shape)
-        self._input_layer = InputLayer(batch_input_shape=shape,
-                                       name=f"{self._seq_layers[0].name}_input",
-                                       dtype=self._seq_layers[0].dtype)
+        self._input_layer = InputLayer(
+            batch_input_shape=shape,
+            name=f"{self._seq_layers[0].name}_input",
+            dtype=self._seq_layers[0].dtype,
+        )
         try:
             self._wire_all()
         except Exception:
@@ -226,8 +230,11 @@ def _first_layer_batch_shape(layer: Layer):
     shape = getattr(layer, "_batch_input_shape", None)
     if shape is not None:
         return tuple(shape)
-    if isinstance(layer, Model) and getattr(layer, "_is_graph_network", False) and \
-            len(layer.inputs) == 1:
+    if (
+        isinstance(layer, Model)
+        and getattr(layer, "_is_graph_network", False)
+        and len(layer.inputs) == 1
+    ):
         return tuple(layer.inputs[0]._shape)
     return None
 

@@ -46,8 +46,15 @@ def _format_shape(layer) -> str:
     return str(shape)
 
 
-def print_summary(model, line_length=None, positions=None, print_fn=None,
-                  expand_nested=False, show_trainable=False, layer_range=None) -> None:
+def print_summary(
+    model,
+    line_length=None,
+    positions=None,
+    print_fn=None,
+    expand_nested=False,
+    show_trainable=False,
+    layer_range=None,
+) -> None:
     """Print ``model``'s summary table with ``print_fn`` (default ``print``)."""
     if print_fn is None:
         print_fn = print
@@ -80,8 +87,9 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
                 cut = end - start - space
                 piece = pending[col][:cut]
                 # Break long cells after the end of a tuple/list item, as Keras does.
-                breaks = [piece.find(b) + len(b) for b in ("),", "},", "],", "',")
-                          if piece.find(b) >= 0]
+                breaks = [
+                    piece.find(b) + len(b) for b in ("),", "},", "],", "',") if piece.find(b) >= 0
+                ]
                 if breaks:
                     cut = min(breaks)
                     piece = piece[:cut]
@@ -118,8 +126,9 @@ def print_summary(model, line_length=None, positions=None, print_fn=None,
         layer_row(layer, level)
         sub = getattr(layer, "layers", None) if expand_nested else None
         if sub and hasattr(layer, "_is_graph_network"):
-            print_fn("|" * (level + 1) + "\u00af" * (line_length - 2 * level - 2)
-                     + "|" * (level + 1))
+            print_fn(
+                "|" * (level + 1) + "\u00af" * (line_length - 2 * level - 2) + "|" * (level + 1)
+            )
             for i, inner in enumerate(sub):
                 print_layer(inner, level + 1, i == len(sub) - 1)
             print_fn("|" * level + "\u00af" * (line_length - 2 * level) + "|" * level)
@@ -160,7 +169,7 @@ def _layer_slice(model, layers, layer_range) -> list:
                 f"'{model.name}'."
             )
         idx.append(hits[0])
-    return layers[idx[0]: idx[1] + 1]
+    return layers[idx[0] : idx[1] + 1]
 
 
 __all__ = ["print_summary"]

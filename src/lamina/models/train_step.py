@@ -44,8 +44,11 @@ def compute_total_loss(model, y_true: list, y_pred: list, sample_weight, per_out
     total = None
     sw = None
     if sample_weight is not None:
-        sw = sample_weight if isinstance(sample_weight, Tensor) else Tensor(
-            np.asarray(sample_weight))
+        sw = (
+            sample_weight
+            if isinstance(sample_weight, Tensor)
+            else Tensor(np.asarray(sample_weight))
+        )
     for i, loss_obj in enumerate(spec.losses):
         if loss_obj is None:
             if per_output is not None:
@@ -79,8 +82,9 @@ def compute_total_loss(model, y_true: list, y_pred: list, sample_weight, per_out
 def build_tape_step(model):
     """The general training step for ``model`` (see the module docstring)."""
     optimizer = model.optimizer
-    multi_in = len(getattr(model, "inputs", None) or [None]) > 1 if model._is_graph_network \
-        else False
+    multi_in = (
+        len(getattr(model, "inputs", None) or [None]) > 1 if model._is_graph_network else False
+    )
 
     def step(x, y, sample_weight):
         xin = [Tensor(a) for a in x] if isinstance(x, list) else Tensor(x)
@@ -115,8 +119,13 @@ def build_custom_step(model):
         yin = None
         if y is not None:
             yin = [Tensor(a) for a in y] if isinstance(y, list) else Tensor(y)
-        data = (xin,) if yin is None else (xin, yin) if sample_weight is None else (
-            xin, yin, Tensor(sample_weight))
+        data = (
+            (xin,)
+            if yin is None
+            else (xin, yin)
+            if sample_weight is None
+            else (xin, yin, Tensor(sample_weight))
+        )
         logs = model.train_step(data)
         return logs
 

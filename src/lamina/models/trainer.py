@@ -92,9 +92,19 @@ class Trainer:
         self._compile_config = None
 
     # --- compile --------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
-                weighted_metrics=None, run_eagerly=None, steps_per_execution=None,
-                jit_compile=None, auto_scale_loss=None, **kwargs) -> None:
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        loss_weights=None,
+        weighted_metrics=None,
+        run_eagerly=None,
+        steps_per_execution=None,
+        jit_compile=None,
+        auto_scale_loss=None,
+        **kwargs,
+    ) -> None:
         """Configure training: optimizer, loss (per output if several), metrics."""
         from lamina import optimizers
         from lamina.models.compile_utils import CompiledSpec
@@ -115,16 +125,24 @@ class Trainer:
         self._train_step_cache = None
         self._predict_fn_cache = None
         self._compile_config = {
-            "optimizer": optimizer, "loss": loss, "metrics": metrics,
-            "loss_weights": loss_weights, "weighted_metrics": weighted_metrics,
+            "optimizer": optimizer,
+            "loss": loss,
+            "metrics": metrics,
+            "loss_weights": loss_weights,
+            "weighted_metrics": weighted_metrics,
             "run_eagerly": run_eagerly,
         }
         if spec.losses is None and loss is not None:
             # Subclassed model: validate the loss identifier now, spread over outputs later.
             from lamina.models.compile_utils import resolve_loss
 
-            for item in (loss.values() if isinstance(loss, dict) else loss
-                         if isinstance(loss, (list, tuple)) else [loss]):
+            for item in (
+                loss.values()
+                if isinstance(loss, dict)
+                else loss
+                if isinstance(loss, (list, tuple))
+                else [loss]
+            ):
                 resolve_loss(item)
         self._validate_metric_names(metrics)
         self._validate_metric_names(weighted_metrics)
@@ -173,7 +191,8 @@ class Trainer:
             cfg["loss"] = serialize_keras_object(self.loss)
             cfg["metrics"] = serialize_keras_object(self._compile_config["metrics"])
             cfg["weighted_metrics"] = serialize_keras_object(
-                self._compile_config["weighted_metrics"])
+                self._compile_config["weighted_metrics"]
+            )
         except (TypeError, ValueError):
             pass
         return cfg
@@ -190,9 +209,13 @@ class Trainer:
         loss = config.get("loss")
         if isinstance(loss, dict) and "class_name" in loss:
             loss = deserialize_keras_object(loss)
-        self.compile(optimizer=opt, loss=loss, metrics=config.get("metrics"),
-                     loss_weights=config.get("loss_weights"),
-                     weighted_metrics=config.get("weighted_metrics"))
+        self.compile(
+            optimizer=opt,
+            loss=loss,
+            metrics=config.get("metrics"),
+            loss_weights=config.get("loss_weights"),
+            weighted_metrics=config.get("weighted_metrics"),
+        )
 
     @property
     def run_eagerly(self) -> bool:
@@ -285,8 +308,9 @@ class Trainer:
         spec = self._compiled
         names = spec.output_names if spec is not None else None
         if isinstance(struct, list) and names is not None:
-            missing = [k for k in names if k not in struct and spec.losses[names.index(k)]
-                       is not None]
+            missing = [
+                k for k in names if k not in struct and spec.losses[names.index(k)] is not None
+            ]
             if missing:
                 raise ValueError(
                     f"Missing target data for output {missing[0]!r}. You passed a dictionary "
@@ -363,8 +387,11 @@ class Trainer:
 
             arg = [Tensor(a) for a in sample] if len(sample) > 1 else Tensor(sample[0])
             out = self(arg, training=False)
-            outs = list(out.values()) if isinstance(out, dict) else (
-                list(out) if isinstance(out, (list, tuple)) else [out])
+            outs = (
+                list(out.values())
+                if isinstance(out, dict)
+                else (list(out) if isinstance(out, (list, tuple)) else [out])
+            )
             self._note_outputs(len(outs))
             self._sample_out_shapes = [tuple(o._value.shape) for o in outs]
 
@@ -378,11 +405,15 @@ class Trainer:
             shape = ref._shape
             if a.ndim == len(shape) - 1 and shape[-1] == 1:
                 a = a.reshape(a.shape + (1,))
-            if a.ndim != len(shape) or any(r is not None and r != s
-                                           for r, s in zip(shape[1:], a.shape[1:])):
+            if a.ndim != len(shape) or any(
+                r is not None and r != s for r, s in zip(shape[1:], a.shape[1:])
+            ):
                 consumer = self._first_consumer(ref)
-                where = f'layer "{consumer}" of model "{self.name}"' if consumer else \
-                    f'model "{self.name}"'
+                where = (
+                    f'layer "{consumer}" of model "{self.name}"'
+                    if consumer
+                    else f'model "{self.name}"'
+                )
                 raise ValueError(
                     f"Input {i} of {where} is incompatible with the layer: expected "
                     f"shape={_sh(shape)}, found shape={_sh((None,) + tuple(a.shape[1:]))} "
@@ -422,8 +453,9 @@ class Trainer:
             if y.ndim == 1 and len(oshape) == 2:
                 y = y.reshape(-1, 1)
             if check:
-                _check_labels(spec.losses[i], y, oshape, spec.output_names[i],
-                              multi=len(shapes) > 1)
+                _check_labels(
+                    spec.losses[i], y, oshape, spec.output_names[i], multi=len(shapes) > 1
+                )
             out.append(y)
         return out
 
@@ -431,8 +463,9 @@ class Trainer:
         xs, _ = self._standardize_x(x)
         ys = self._standardize_y(y)
         sw = self._standardize_sw(sample_weight)
-        n = da.check_cardinality(xs, [a for a in ys if a is not None],
-                                 [sw] if sw is not None else [])
+        n = da.check_cardinality(
+            xs, [a for a in ys if a is not None], [sw] if sw is not None else []
+        )
         if check:
             da.check_finite(xs, "x")
             da.check_finite([a for a in ys if a is not None], "y")
@@ -492,8 +525,7 @@ class Trainer:
             loss = self.compute_loss(x, y, y_pred, sw)
         variables = self.trainable_variables
         grads = tape.gradient(loss, variables)
-        self.optimizer.apply_gradients([(g, v) for g, v in zip(grads, variables)
-                                        if g is not None])
+        self.optimizer.apply_gradients([(g, v) for g, v in zip(grads, variables) if g is not None])
         return self.compute_metrics(x, y, y_pred, sw, loss=loss)
 
     def test_step(self, data):
@@ -508,20 +540,36 @@ class Trainer:
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss of ``y_pred`` against ``y`` plus the regularization penalties."""
-        outs = list(y_pred.values()) if isinstance(y_pred, dict) else (
-            list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred])
+        outs = (
+            list(y_pred.values())
+            if isinstance(y_pred, dict)
+            else (list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred])
+        )
         self._note_outputs(len(outs))
-        ys = [] if y is None else list(y.values()) if isinstance(y, dict) else (
-            list(y) if isinstance(y, (list, tuple)) and len(outs) > 1 else [y])
+        ys = (
+            []
+            if y is None
+            else list(y.values())
+            if isinstance(y, dict)
+            else (list(y) if isinstance(y, (list, tuple)) and len(outs) > 1 else [y])
+        )
         ys = [_align_label(t, p) for t, p in zip(ys, outs)]
         return compute_total_loss(self, ys, outs, sample_weight)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None, loss=None) -> dict:
         """Update the compiled metrics with one batch and return the current results."""
-        outs = list(y_pred.values()) if isinstance(y_pred, dict) else (
-            list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred])
-        ys = [] if y is None else list(y.values()) if isinstance(y, dict) else (
-            list(y) if isinstance(y, (list, tuple)) and len(outs) > 1 else [y])
+        outs = (
+            list(y_pred.values())
+            if isinstance(y_pred, dict)
+            else (list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred])
+        )
+        ys = (
+            []
+            if y is None
+            else list(y.values())
+            if isinstance(y, dict)
+            else (list(y) if isinstance(y, (list, tuple)) and len(outs) > 1 else [y])
+        )
         preds = [to_numpy_outputs(o) for o in outs]
         ys_np = [_value(t) for t in ys]
         ys_np = [_align_np(t, p) for t, p in zip(ys_np, preds)]
@@ -557,15 +605,34 @@ class Trainer:
         spec = self._compiled
         n = len(spec.output_names or [])
         if n > 1 and len(self._output_loss_trackers) != n:
-            self._output_loss_trackers = [_LossTracker(f"{name}_loss")
-                                          for name in spec.output_names]
+            self._output_loss_trackers = [
+                _LossTracker(f"{name}_loss") for name in spec.output_names
+            ]
 
     # --- fit --------------------------------------------------------------------------------
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1, max_queue_size=10, workers=1,
-            use_multiprocessing=False, **kwargs):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+        **kwargs,
+    ):
         """Train for ``epochs`` epochs; returns the ``History`` (also ``model.history``)."""
         from lamina.callbacks.callback_list import CallbackList, resolve_verbose
 
@@ -580,15 +647,20 @@ class Trainer:
         steps_per_epoch = _positive_int(steps_per_epoch, "steps_per_epoch")
         validation_steps = _positive_int(validation_steps, "validation_steps")
         validation_batch_size = _positive_int(validation_batch_size, "validation_batch_size")
-        if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
-                or initial_epoch < 0:
-            raise ValueError(f"`initial_epoch` must be a non-negative integer, received "
-                             f"{initial_epoch!r}.")
+        if (
+            isinstance(initial_epoch, bool)
+            or not isinstance(initial_epoch, (int, np.integer))
+            or initial_epoch < 0
+        ):
+            raise ValueError(
+                f"`initial_epoch` must be a non-negative integer, received {initial_epoch!r}."
+            )
         try:
             validation_split = float(validation_split or 0.0)
         except (TypeError, ValueError):
-            raise ValueError(f"`validation_split` must be a float in [0, 1), received "
-                             f"{validation_split!r}.") from None
+            raise ValueError(
+                f"`validation_split` must be a float in [0, 1), received {validation_split!r}."
+            ) from None
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(
                 f"`validation_split` must be in the range [0, 1), received "
@@ -602,14 +674,28 @@ class Trainer:
 
         if da.is_generator_like(x):
             return self._fit_generator(
-                x, y, epochs, verbose, callbacks, validation_data, validation_split,
-                initial_epoch, steps_per_epoch, validation_steps, validation_batch_size,
-                validation_freq, class_weight, sample_weight)
+                x,
+                y,
+                epochs,
+                verbose,
+                callbacks,
+                validation_data,
+                validation_split,
+                initial_epoch,
+                steps_per_epoch,
+                validation_steps,
+                validation_batch_size,
+                validation_freq,
+                class_weight,
+                sample_weight,
+            )
 
         bs = batch_size or 32
         xs, ys, sw, n = self._prepare(x, y, sample_weight, class_weight)
-        if not any(a is not None for a in ys) and self._compiled.losses and any(
-            loss is not None for loss in self._compiled.losses
+        if (
+            not any(a is not None for a in ys)
+            and self._compiled.losses
+            and any(loss is not None for loss in self._compiled.losses)
         ):
             raise ValueError(
                 "`fit` received no target data `y`, but the model was compiled with a loss. "
@@ -628,25 +714,50 @@ class Trainer:
             if da.is_generator_like(val):
                 val_batcher = val
             else:
-                val_batcher = da.ArrayBatcher(val[0], val[1], val[2],
-                                              validation_batch_size or bs, validation_steps)
+                val_batcher = da.ArrayBatcher(
+                    val[0], val[1], val[2], validation_batch_size or bs, validation_steps
+                )
         cbks = CallbackList(
-            callbacks, add_history=True, add_progbar=verbose != 0, model=self, verbose=verbose,
-            epochs=epochs, steps=train.steps, samples=n,
+            callbacks,
+            add_history=True,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=train.steps,
+            samples=n,
             val_samples=(val_batcher.n if isinstance(val_batcher, da.ArrayBatcher) else None),
-            batch_size=bs, do_validation=val_batcher is not None,
+            batch_size=bs,
+            do_validation=val_batcher is not None,
         )
-        return self._fit_loop(train, val_batcher, cbks, epochs, initial_epoch, shuffle,
-                              validation_freq)
+        return self._fit_loop(
+            train, val_batcher, cbks, epochs, initial_epoch, shuffle, validation_freq
+        )
+
+    def _resume_point(self, cbks, initial_epoch: int) -> int:
+        """The epoch to start at: a callback (BackupAndRestore) may have restored a run and
+        set ``_initial_epoch`` and the History so far during ``on_train_begin``."""
+        resumed = self.__dict__.pop("_initial_epoch", None)
+        restored = self.__dict__.pop("_resume_history", None)
+        history = getattr(cbks, "_history", None)
+        if restored is not None and history is not None:
+            epochs, values = restored
+            history.epoch = list(epochs)
+            for key, vals in values.items():
+                history.history[key] = list(vals)
+        return initial_epoch if resumed is None else max(int(resumed), initial_epoch)
 
     def _prepare_validation(self, validation_data):
         if da.is_generator_like(validation_data):
-            return da.GeneratorBatcher(validation_data, None, self._standardize_batch,
-                                       "validation_data")
+            return da.GeneratorBatcher(
+                validation_data, None, self._standardize_batch, "validation_data"
+            )
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-            got = (f"a {type(validation_data).__name__} of length {len(validation_data)}"
-                   if isinstance(validation_data, (tuple, list)) else
-                   type(validation_data).__name__)
+            got = (
+                f"a {type(validation_data).__name__} of length {len(validation_data)}"
+                if isinstance(validation_data, (tuple, list))
+                else type(validation_data).__name__
+            )
             raise ValueError(
                 "`validation_data` must be a tuple `(x_val, y_val)` or `(x_val, y_val, "
                 f"val_sample_weights)` (or a generator), received {got}."
@@ -666,8 +777,9 @@ class Trainer:
         ys = self._standardize_y(by)
         sw = self._standardize_sw(bw)
         if not self._batch_checked:
-            da.check_cardinality(xs, [a for a in ys if a is not None],
-                                 [sw] if sw is not None else [])
+            da.check_cardinality(
+                xs, [a for a in ys if a is not None], [sw] if sw is not None else []
+            )
             da.check_finite(xs, "x")
             da.check_finite([a for a in ys if a is not None], "y")
             self._ensure_model_built(xs)
@@ -682,9 +794,23 @@ class Trainer:
     _batch_checked = False
     _gen_class_weight = None
 
-    def _fit_generator(self, x, y, epochs, verbose, callbacks, validation_data,
-                       validation_split, initial_epoch, steps_per_epoch, validation_steps,
-                       validation_batch_size, validation_freq, class_weight, sample_weight):
+    def _fit_generator(
+        self,
+        x,
+        y,
+        epochs,
+        verbose,
+        callbacks,
+        validation_data,
+        validation_split,
+        initial_epoch,
+        steps_per_epoch,
+        validation_steps,
+        validation_batch_size,
+        validation_freq,
+        class_weight,
+        sample_weight,
+    ):
         from lamina.callbacks.callback_list import CallbackList
 
         if y is not None:
@@ -708,22 +834,31 @@ class Trainer:
         val_batcher = None
         if validation_data is not None:
             if da.is_generator_like(validation_data):
-                val_batcher = da.GeneratorBatcher(validation_data, validation_steps,
-                                                  self._standardize_batch, "validation_data")
+                val_batcher = da.GeneratorBatcher(
+                    validation_data, validation_steps, self._standardize_batch, "validation_data"
+                )
             else:
                 vx, vy, vw = self._prepare_validation(validation_data)
-                val_batcher = da.ArrayBatcher(vx, vy, vw, validation_batch_size or 32,
-                                              validation_steps)
-        cbks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                            verbose=verbose, epochs=epochs, steps=train.steps)
+                val_batcher = da.ArrayBatcher(
+                    vx, vy, vw, validation_batch_size or 32, validation_steps
+                )
+        cbks = CallbackList(
+            callbacks,
+            add_history=True,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=train.steps,
+        )
         try:
-            return self._fit_loop(train, val_batcher, cbks, epochs, initial_epoch, False,
-                                  validation_freq)
+            return self._fit_loop(
+                train, val_batcher, cbks, epochs, initial_epoch, False, validation_freq
+            )
         finally:
             self._gen_class_weight = None
 
-    def _fit_loop(self, train, val_batcher, cbks, epochs, initial_epoch, shuffle,
-                  validation_freq):
+    def _fit_loop(self, train, val_batcher, cbks, epochs, initial_epoch, shuffle, validation_freq):
         step = self._get_train_step()
         custom = getattr(step, "custom", False)
         spec = self._compiled
@@ -736,6 +871,7 @@ class Trainer:
         logs: dict = {}
         epoch_logs: dict = {}
         cbks.on_train_begin()
+        initial_epoch = self._resume_point(cbks, initial_epoch)
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbks.on_epoch_begin(epoch)
@@ -748,8 +884,9 @@ class Trainer:
                 if custom:
                     logs = self._run_custom_step(step, xs, ys, sw)
                 else:
-                    loss, y_pred = step(xs[0] if len(xs) == 1 else xs,
-                                        ys[0] if len(ys) == 1 else ys, sw)
+                    loss, y_pred = step(
+                        xs[0] if len(xs) == 1 else xs, ys[0] if len(ys) == 1 else ys, sw
+                    )
                     nb = xs[0].shape[0]
                     tracker.total += loss * nb
                     tracker.count += nb
@@ -758,8 +895,9 @@ class Trainer:
                         for t, v in zip(self._output_loss_trackers, step.output_losses):
                             t.update_state(v, nb)
                     if has_metrics:
-                        self._update_metrics(ys, y_pred if isinstance(y_pred, list) else
-                                             [y_pred], sw)
+                        self._update_metrics(
+                            ys, y_pred if isinstance(y_pred, list) else [y_pred], sw
+                        )
                     if hooks:
                         logs = self._current_logs()
                 if hooks:
@@ -804,11 +942,12 @@ class Trainer:
                 from lamina.autodiff.tensor import Tensor
 
                 xb = Tensor(xs[0]) if len(xs) == 1 else [Tensor(a) for a in xs]
-                yb = None if not ys else Tensor(ys[0]) if len(ys) == 1 else [
-                    Tensor(a) for a in ys]
+                yb = None if not ys else Tensor(ys[0]) if len(ys) == 1 else [Tensor(a) for a in ys]
                 data = (xb, yb) if sw is None else (xb, yb, Tensor(sw))
-                logs = {k: _f32(v) if _is_number(v) else v
-                        for k, v in dict(self.test_step(data) or {}).items()}
+                logs = {
+                    k: _f32(v) if _is_number(v) else v
+                    for k, v in dict(self.test_step(data) or {}).items()
+                }
             else:
                 xb = xs[0] if len(xs) == 1 else xs
                 y_pred = predict(xb)
@@ -816,9 +955,13 @@ class Trainer:
                 per = [] if multi else None
                 from lamina.autodiff.tensor import Tensor
 
-                loss = compute_total_loss(self, [None if a is None else Tensor(a) for a in ys],
-                                          [Tensor(p) for p in preds],
-                                          None if sw is None else Tensor(sw), per)
+                loss = compute_total_loss(
+                    self,
+                    [None if a is None else Tensor(a) for a in ys],
+                    [Tensor(p) for p in preds],
+                    None if sw is None else Tensor(sw),
+                    per,
+                )
                 nb = xs[0].shape[0]
                 tracker.update_state(float(loss._value), nb)
                 if per:
@@ -835,17 +978,28 @@ class Trainer:
         cbks.on_test_end(logs)
         return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, max_queue_size=10, workers=1,
-                 use_multiprocessing=False, return_dict=False, **kwargs):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+        return_dict=False,
+        **kwargs,
+    ):
         """Loss and metrics on ``x``/``y``: a scalar if only the loss is tracked, else a list
         in ``metrics_names`` order (or a dict with ``return_dict=True``)."""
         from lamina.callbacks.callback_list import CallbackList, resolve_verbose
 
         kwargs.pop("_use_cached_eval_dataset", None)
         if kwargs:
-            raise TypeError(f"evaluate() got an unexpected keyword argument "
-                            f"{sorted(kwargs)[0]!r}")
+            raise TypeError(f"evaluate() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
         self._assert_compiled("evaluate")
         verbose = resolve_verbose(verbose)
         batch_size = _positive_int(batch_size, "batch_size")
@@ -858,8 +1012,15 @@ class Trainer:
         else:
             xs, ys, sw, _ = self._prepare(x, y, sample_weight)
             batcher = da.ArrayBatcher(xs, ys, sw, batch_size or 32, steps)
-        cbks = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
-                            verbose=verbose, epochs=1, steps=batcher.steps)
+        cbks = CallbackList(
+            callbacks,
+            add_history=False,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
+            steps=batcher.steps,
+        )
         logs = self._test_loop(batcher, cbks)
         if return_dict:
             return dict(logs)
@@ -868,8 +1029,17 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     # --- predict ----------------------------------------------------------------------------
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None,
-                max_queue_size=10, workers=1, use_multiprocessing=False):
+    def predict(
+        self,
+        x,
+        batch_size=None,
+        verbose="auto",
+        steps=None,
+        callbacks=None,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+    ):
         """Model outputs for ``x`` as NumPy arrays (one array, or a list for several outputs)."""
         from lamina.callbacks.callback_list import CallbackList, resolve_verbose
 
@@ -877,6 +1047,7 @@ class Trainer:
         batch_size = _positive_int(batch_size, "batch_size")
         steps = _positive_int(steps, "steps")
         if da.is_generator_like(x):
+
             def std(item):
                 bx, _, _ = da.unpack_batch(item)
                 xs, _ = self._standardize_x(bx)
@@ -892,8 +1063,15 @@ class Trainer:
             batcher = da.ArrayBatcher(xs, [], None, batch_size or 32, steps)
             _ = n
         fn = self._get_predict_fn()
-        cbks = CallbackList(callbacks, add_history=False, add_progbar=verbose != 0, model=self,
-                            verbose=verbose, epochs=1, steps=batcher.steps)
+        cbks = CallbackList(
+            callbacks,
+            add_history=False,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
+            steps=batcher.steps,
+        )
         hooks = cbks._should_call_predict_batch_hooks
         cbks.on_predict_begin()
         chunks: list = []
@@ -902,8 +1080,9 @@ class Trainer:
                 cbks.on_predict_batch_begin(i)
             out = fn(xb[0] if len(xb) == 1 else xb)
             out = out if isinstance(out, list) else [out]
-            chunks.append([np.array(o, copy=True) if isinstance(batcher, da.ArrayBatcher)
-                           else o for o in out])
+            chunks.append(
+                [np.array(o, copy=True) if isinstance(batcher, da.ArrayBatcher) else o for o in out]
+            )
             if hooks:
                 cbks.on_predict_batch_end(i, {"outputs": out[0] if len(out) == 1 else out})
         cbks.on_predict_end()
@@ -941,8 +1120,15 @@ class Trainer:
         return preds
 
     # --- single batches --------------------------------------------------------------------
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
-                       reset_metrics: bool = True, return_dict: bool = False):
+    def train_on_batch(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        class_weight=None,
+        reset_metrics: bool = True,
+        return_dict: bool = False,
+    ):
         """One optimizer step on one batch; returns the loss (and metrics) of that batch."""
         self._assert_compiled("train_on_batch")
         xs, ys, sw, _ = self._prepare(x, y, sample_weight, class_weight)
@@ -957,8 +1143,7 @@ class Trainer:
             if multi:
                 step.track_outputs = True
                 self._ensure_output_trackers()
-            loss, y_pred = step(xs[0] if len(xs) == 1 else xs, ys[0] if len(ys) == 1 else ys,
-                                sw)
+            loss, y_pred = step(xs[0] if len(xs) == 1 else xs, ys[0] if len(ys) == 1 else ys, sw)
             nb = xs[0].shape[0]
             self._loss_tracker.update_state(loss, nb)
             if multi and step.output_losses:
@@ -968,8 +1153,9 @@ class Trainer:
             logs = self._current_logs()
         return self._format_batch_result(logs, return_dict)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics: bool = True,
-                      return_dict: bool = False):
+    def test_on_batch(
+        self, x, y=None, sample_weight=None, reset_metrics: bool = True, return_dict: bool = False
+    ):
         """Loss (and metrics) of one batch, without training."""
         from lamina.callbacks.callback_list import CallbackList
 
@@ -989,23 +1175,60 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     # --- Keras 2 generator methods -----------------------------------------------------------
-    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
-                      validation_data=None, validation_steps=None, validation_freq=1,
-                      class_weight=None, max_queue_size=10, workers=1,
-                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+    def fit_generator(
+        self,
+        generator,
+        steps_per_epoch=None,
+        epochs=1,
+        verbose=1,
+        callbacks=None,
+        validation_data=None,
+        validation_steps=None,
+        validation_freq=1,
+        class_weight=None,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+        shuffle=True,
+        initial_epoch=0,
+    ):
         """Keras 2 name of ``fit`` with a generator."""
-        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
-                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
-                        validation_steps=validation_steps, validation_freq=validation_freq,
-                        class_weight=class_weight, initial_epoch=initial_epoch)
+        return self.fit(
+            generator,
+            steps_per_epoch=steps_per_epoch,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_data=validation_data,
+            validation_steps=validation_steps,
+            validation_freq=validation_freq,
+            class_weight=class_weight,
+            initial_epoch=initial_epoch,
+        )
 
-    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
-                           workers=1, use_multiprocessing=False, verbose=0):
+    def evaluate_generator(
+        self,
+        generator,
+        steps=None,
+        callbacks=None,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+        verbose=0,
+    ):
         """Keras 2 name of ``evaluate`` with a generator."""
         return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
-    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
-                          workers=1, use_multiprocessing=False, verbose=0):
+    def predict_generator(
+        self,
+        generator,
+        steps=None,
+        callbacks=None,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+        verbose=0,
+    ):
         """Keras 2 name of ``predict`` with a generator."""
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
@@ -1030,8 +1253,7 @@ def _should_validate(epoch: int, freq) -> bool:
     if isinstance(freq, (list, tuple, set)):
         return (epoch + 1) in freq
     raise ValueError(
-        f"`validation_freq` must be an integer or a collection of epoch numbers, received "
-        f"{freq!r}."
+        f"`validation_freq` must be an integer or a collection of epoch numbers, received {freq!r}."
     )
 
 
@@ -1106,8 +1328,7 @@ def _check_labels(loss_obj, y: np.ndarray, oshape: tuple, output_name: str, mult
     if n_out is None or y.ndim != len(oshape):
         return
     if y.shape[-1] != n_out and not (y.shape[-1] == 1 and n_out == 1):
-        if y.shape[-1] == 1 and kind not in ("CategoricalCrossentropy",
-                                             "categorical_crossentropy"):
+        if y.shape[-1] == 1 and kind not in ("CategoricalCrossentropy", "categorical_crossentropy"):
             return  # one value per sample, broadcast over the outputs (Keras allows it)
         raise ValueError(
             f"The labels{where} have shape {y.shape} but the model output has shape "
