@@ -307,8 +307,8 @@ def _download(
         ) as e:
             reason = getattr(e, "reason", e)
             raise URLFetchError(
-                f"Could not download {fname!r} from {origin}: the network is unreachable "
-                f"({reason}). {_manual_hint(origin, dest, file_hash, algorithm, alt)}"
+                f"Could not download {fname!r} from {origin} ({reason}); this machine may be "
+                f"offline. {_manual_hint(origin, dest, file_hash, algorithm, alt)}"
             ) from None
         finally:
             if fd is not None:
