@@ -191,6 +191,7 @@ class BinaryCrossentropy(_FastLoss):
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self._axis = axis
+        self.axis = axis
 
     def _np_kernel(self, yt, yp, logits):
         ls = self.label_smoothing
@@ -284,6 +285,7 @@ class CategoricalCrossentropy(_FastLoss):
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self._axis = axis
+        self.axis = axis
 
     def _np_align(self, yt, yp):
         if yt.shape != yp.shape:
@@ -420,6 +422,7 @@ class SparseCategoricalCrossentropy(_FastLoss):
         self.from_logits = from_logits
         self.ignore_class = ignore_class
         self._axis = axis
+        self.axis = axis
 
     def call(self, y_true, y_pred):
         # Labels are ids: no rank alignment against the class axis.
