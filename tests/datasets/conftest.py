@@ -20,6 +20,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self):
         self.server.requests.append(self.path)
+        if self.server.truncate:
+            # Announce the full length, send half, close: an interrupted download.
+            with open(self.translate_path(self.path), "rb") as f:
+                body = f.read()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
         if self.server.omit_length:
             # Stream without Content-Length (chunk-less HTTP/1.0 close-delimited body).
             path = self.translate_path(self.path)
@@ -45,6 +56,7 @@ class LocalServer:
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.requests = []
         self.httpd.omit_length = False
+        self.httpd.truncate = False
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True

@@ -67,6 +67,16 @@ def test_bad_download_hash_leaves_nothing(server, cache):
     assert os.listdir(cache) == []  # neither the bad file nor a temporary one
 
 
+def test_interrupted_download_leaves_no_file(server, cache):
+    server.put("a.bin", PAYLOAD)
+    server.httpd.truncate = True
+    with pytest.raises(URLFetchError, match="a.bin"):
+        get_file("a.bin", origin=server.url + "a.bin")
+    assert os.listdir(cache) == []  # no truncated file in the cache, no temporary file
+    server.httpd.truncate = False
+    assert open(get_file("a.bin", origin=server.url + "a.bin"), "rb").read() == PAYLOAD
+
+
 def test_stale_cached_file_is_downloaded_again(server, cache, capsys):
     sha = server.put("a.bin", PAYLOAD)
     os.makedirs(cache)
