@@ -307,3 +307,12 @@ def test_sparse_and_categorical_accuracy_resolution():
     model.compile("adam", "categorical_crossentropy", metrics=["acc"])
     _, acc2 = model.evaluate(x, np.eye(3)[y], verbose=0)
     assert acc2 == pytest.approx(acc) and model.metrics_names == ["loss", "acc"]
+
+
+def test_deferred_sequential_reports_metrics_from_the_first_epoch():
+    x, y = binary_data()
+    model = Sequential([layers.Dense(4, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    h = model.fit(x, y, epochs=2, verbose=0)
+    assert len(h.history["accuracy"]) == 2
+    assert type(model._get_train_step()).__name__ == "TrainPlan"  # the compiled fast path

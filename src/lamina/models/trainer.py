@@ -171,6 +171,21 @@ class Trainer:
             return None
         return spec.losses[0] if len(spec.losses) == 1 else list(spec.losses)
 
+    def _bind_compiled(self) -> None:
+        """Spread the compile arguments over the outputs once the model is built."""
+        spec = self._compiled
+        if spec is None or spec.losses is not None:
+            return
+        if getattr(self, "_is_graph_network", False):
+            spec.bind(list(self.output_names))
+        elif getattr(self, "_n_outputs", None) is not None:
+            self._note_outputs(self._n_outputs)
+            return
+        else:
+            return
+        self.compiled_loss_fn = self._primary_loss()
+        self._train_step_cache = None
+
     def _note_outputs(self, n: int) -> None:
         """Called with the number of outputs once a subclassed model has run."""
         if getattr(self, "_n_outputs", None) is None:
@@ -179,6 +194,7 @@ class Trainer:
         if spec is not None and spec.losses is None:
             spec.bind([f"output_{i + 1}" for i in range(n)] if n > 1 else ["output_1"])
             self.compiled_loss_fn = self._primary_loss()
+            self._train_step_cache = None
 
     def get_compile_config(self) -> dict | None:
         if not self._is_compiled:
@@ -472,6 +488,7 @@ class Trainer:
             if sw is not None:
                 da.check_finite([sw], "sample_weight")
         self._ensure_model_built(xs)
+        self._bind_compiled()
         xs = self._conform_x(xs)
         ys = self._conform_y(ys, check=check)
         cw = self._class_weights(class_weight, [a for a in ys if a is not None])
@@ -783,6 +800,7 @@ class Trainer:
             da.check_finite(xs, "x")
             da.check_finite([a for a in ys if a is not None], "y")
             self._ensure_model_built(xs)
+            self._bind_compiled()
         xs = self._conform_x(xs)
         ys = self._conform_y(ys, check=not self._batch_checked)
         self._batch_checked = True
