@@ -576,3 +576,58 @@ __all__ = [
     "diag",
     "moments",
 ]
+
+
+# --- convolution and pooling with Keras 3 arguments ----------------------------------------
+def _cf(data_format) -> str:
+    from lamina.backend.config import image_data_format
+
+    fmt = data_format or image_data_format()
+    return "NC" if fmt == "channels_first" else "NHWC"
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """``keras.ops.conv`` for 1-D and 2-D inputs (kernel (..., in, out))."""
+    from lamina.ops import conv_ops as _cv
+
+    x = _t(inputs)
+    first = _cf(data_format) == "NC"
+    if x.ndim == 3:
+        return _cv.conv1d(
+            x, kernel, strides, padding.upper(), "NCW" if first else "NWC", dilation_rate
+        )
+    return _cv.conv2d(
+        x, kernel, strides, padding.upper(), "NCHW" if first else "NHWC", dilation_rate
+    )
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    from lamina.ops import conv_ops as _cv
+
+    first = _cf(data_format) == "NC"
+    return _cv.depthwise_conv2d(
+        inputs, kernel, strides, padding.upper(), "NCHW" if first else "NHWC", dilation_rate
+    )
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    from lamina.ops import conv_ops as _cv
+
+    x = _t(inputs)
+    first = _cf(data_format) == "NC"
+    if x.ndim == 3:
+        return _cv.max_pool1d(x, pool_size, strides, padding.upper(), "NCW" if first else "NWC")
+    return _cv.max_pool2d(x, pool_size, strides, padding.upper(), "NCHW" if first else "NHWC")
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    from lamina.ops import conv_ops as _cv
+
+    x = _t(inputs)
+    first = _cf(data_format) == "NC"
+    if x.ndim == 3:
+        return _cv.avg_pool1d(x, pool_size, strides, padding.upper(), "NCW" if first else "NWC")
+    return _cv.avg_pool2d(x, pool_size, strides, padding.upper(), "NCHW" if first else "NHWC")
+
+
+__all__ += ["conv", "depthwise_conv", "max_pool", "average_pool"]

@@ -1,0 +1,364 @@
+"""Convolution and pooling (``tf.nn.conv2d``, ``max_pool2d`` ...) over channels-last tensors.
+
+Built from two mutually adjoint recorded ops: ``im2col`` (gather every kernel window into a
+``(N, OH, OW, KH, KW, C)`` array) and ``col2im`` (scatter-add windows back). A convolution is
+then ``im2col`` followed by a matmul, a pooling a reduction over the window axes, so every
+gradient (and gradient of gradient) comes from ops that already have VJPs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.autodiff.tape import record
+from lamina.autodiff.tensor import Tensor
+from lamina.ops.array_ops import getitem, pad, transpose
+from lamina.ops.core import (
+    _float_input,
+    as_tensor_pair,
+    convert_to_tensor,
+    divide,
+    matmul,
+    reduce_sum,
+    reshape,
+)
+from lamina.ops.reduction import reduce_max
+
+
+# --- windows --------------------------------------------------------------------------------
+def _out_size(n: int, k: int, s: int, d: int) -> int:
+    return (n - (k - 1) * d - 1) // s + 1
+
+
+def im2col(x: Tensor, k: tuple, s: tuple, d: tuple) -> Tensor:
+    """Windows of a (N, H, W, C) tensor as (N, OH, OW, KH, KW, C) (no padding)."""
+    v = x._value
+    n, h, w, c = v.shape
+    oh, ow = _out_size(h, k[0], s[0], d[0]), _out_size(w, k[1], s[1], d[1])
+    if oh <= 0 or ow <= 0:
+        raise ValueError(
+            f"The window {k} (dilation {d}) is larger than the (padded) input of spatial "
+            f"shape {(h, w)}."
+        )
+    out = np.empty((n, oh, ow, k[0], k[1], c), dtype=v.dtype)
+    for i in range(k[0]):
+        hi = i * d[0]
+        for j in range(k[1]):
+            wj = j * d[1]
+            out[:, :, :, i, j, :] = v[:, hi : hi + s[0] * oh : s[0], wj : wj + s[1] * ow : s[1], :]
+    shape = v.shape
+    return record(out, (x,), lambda g: (col2im(g, shape, k, s, d),))
+
+
+def col2im(p: Tensor, shape: tuple, k: tuple, s: tuple, d: tuple) -> Tensor:
+    """Scatter-add (N, OH, OW, KH, KW, C) windows into a (N, H, W, C) tensor (im2col's adjoint)."""
+    pv = p._value
+    oh, ow = pv.shape[1], pv.shape[2]
+    out = np.zeros(shape, dtype=pv.dtype)
+    for i in range(k[0]):
+        hi = i * d[0]
+        for j in range(k[1]):
+            wj = j * d[1]
+            out[:, hi : hi + s[0] * oh : s[0], wj : wj + s[1] * ow : s[1], :] += pv[
+                :, :, :, i, j, :
+            ]
+    return record(out, (p,), lambda g: (im2col(g, k, s, d),))
+
+
+# --- argument handling ----------------------------------------------------------------------
+def _pair(value, name: str, op: str, n: int = 2) -> tuple:
+    """Strides/dilations/sizes as an n-tuple (accepts an int, n values or TF's n+2 form)."""
+    if isinstance(value, Tensor):
+        value = value._value.tolist()
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    vals = [int(v) for v in value]
+    if len(vals) == 1:
+        return (vals[0],) * n
+    if len(vals) == n:
+        return tuple(vals)
+    if len(vals) == n + 2:
+        return tuple(vals[1:-1])
+    raise ValueError(
+        f"{op}: `{name}` must be an int or a list of {n} or {n + 2} ints, received {value!r}."
+    )
+
+
+def _padding(padding, size: tuple, k: tuple, s: tuple, d: tuple, op: str) -> list:
+    """[[top, bottom], [left, right]] for 'VALID', 'SAME' (TensorFlow's split) or explicit."""
+    if isinstance(padding, str):
+        mode = padding.upper()
+        if mode == "VALID":
+            return [[0, 0] for _ in size]
+        if mode == "SAME":
+            pads = []
+            for n, kk, ss, dd in zip(size, k, s, d):
+                out = -(-n // ss)
+                total = max((out - 1) * ss + (kk - 1) * dd + 1 - n, 0)
+                pads.append([total // 2, total - total // 2])
+            return pads
+        raise ValueError(f"{op}: `padding` must be 'VALID' or 'SAME', received {padding!r}.")
+    p = [list(map(int, q)) for q in padding]
+    if len(p) == len(size) + 2:
+        p = p[1:-1]
+    if len(p) != len(size):
+        raise ValueError(
+            f"{op}: explicit `padding` needs one [before, after] pair per spatial "
+            f"axis, received {padding!r}."
+        )
+    return p
+
+
+def _channels_last(x: Tensor, data_format, rank: int) -> tuple[Tensor, bool]:
+    first = data_format is not None and str(data_format).upper().startswith("NC")
+    if first:
+        perm = [0] + list(range(2, rank)) + [1]
+        return transpose(x, perm), True
+    return x, False
+
+
+def _back(y: Tensor, first: bool) -> Tensor:
+    if not first:
+        return y
+    nd = y.ndim
+    return transpose(y, [0, nd - 1] + list(range(1, nd - 1)))
+
+
+# --- convolutions ---------------------------------------------------------------------------
+def conv2d(
+    input, filters, strides=1, padding="VALID", data_format="NHWC", dilations=None, name=None
+) -> Tensor:
+    """2-D convolution: ``input`` (N, H, W, C), ``filters`` (KH, KW, C, O) -> (N, OH, OW, O)."""
+    x, f = as_tensor_pair(_float_input(input, "conv2d"), filters, "conv2d")
+    if x.ndim != 4 or f.ndim != 4:
+        raise ValueError(
+            f"conv2d: expected a 4-D input and 4-D filters, received shapes "
+            f"{tuple(x.shape)} and {tuple(f.shape)}."
+        )
+    x, first = _channels_last(x, data_format, 4)
+    s = _pair(strides, "strides", "conv2d")
+    d = _pair(1 if dilations is None else dilations, "dilations", "conv2d")
+    kh, kw, cin, cout = f._value.shape
+    if x._value.shape[-1] != cin:
+        raise ValueError(
+            f"conv2d: the input has {x._value.shape[-1]} channels but the filters expect {cin} "
+            f"(input shape {tuple(x.shape)}, filters shape {tuple(f.shape)})."
+        )
+    p = _padding(padding, x._value.shape[1:3], (kh, kw), s, d, "conv2d")
+    if any(a or b for a, b in p):
+        x = pad(x, [[0, 0], *p, [0, 0]])
+    cols = im2col(x, (kh, kw), s, d)
+    n, oh, ow = cols._value.shape[:3]
+    y = matmul(reshape(cols, (n * oh * ow, kh * kw * cin)), reshape(f, (kh * kw * cin, cout)))
+    return _back(reshape(y, (n, oh, ow, cout)), first)
+
+
+def conv1d(
+    input, filters, stride=1, padding="VALID", data_format="NWC", dilations=None, name=None
+) -> Tensor:
+    """1-D convolution: ``input`` (N, W, C), ``filters`` (K, C, O) -> (N, OW, O)."""
+    x = _float_input(input, "conv1d")
+    f = convert_to_tensor(filters)
+    if x.ndim != 3 or f.ndim != 3:
+        raise ValueError(
+            f"conv1d: expected a 3-D input and 3-D filters, received shapes "
+            f"{tuple(x.shape)} and {tuple(f.shape)}."
+        )
+    first = data_format is not None and str(data_format).upper() == "NCW"
+    if first:
+        x = transpose(x, [0, 2, 1])
+    s = _pair(stride, "stride", "conv1d", 1)[0]
+    dd = _pair(1 if dilations is None else dilations, "dilations", "conv1d", 1)[0]
+    if not isinstance(padding, str):
+        padding = [[0, 0], *[list(q) for q in padding]] if len(padding) == 1 else padding
+    y = conv2d(
+        reshape(x, (x._value.shape[0], 1) + x._value.shape[1:]),
+        reshape(f, (1,) + f._value.shape),
+        (1, s),
+        padding,
+        "NHWC",
+        (1, dd),
+    )
+    y = reshape(y, (y._value.shape[0],) + y._value.shape[2:])
+    return transpose(y, [0, 2, 1]) if first else y
+
+
+def depthwise_conv2d(
+    input, filter, strides=1, padding="VALID", data_format="NHWC", dilations=None, name=None
+) -> Tensor:
+    """Each input channel convolved with its own ``M`` filters: (KH, KW, C, M) -> C*M outputs."""
+    x, f = as_tensor_pair(_float_input(input, "depthwise_conv2d"), filter, "depthwise_conv2d")
+    x, first = _channels_last(x, data_format, 4)
+    s = _pair(strides, "strides", "depthwise_conv2d")
+    d = _pair(1 if dilations is None else dilations, "dilations", "depthwise_conv2d")
+    kh, kw, c, m = f._value.shape
+    if x._value.shape[-1] != c:
+        raise ValueError(
+            f"depthwise_conv2d: the input has {x._value.shape[-1]} channels but "
+            f"the filter expects {c}."
+        )
+    p = _padding(padding, x._value.shape[1:3], (kh, kw), s, d, "depthwise_conv2d")
+    if any(a or b for a, b in p):
+        x = pad(x, [[0, 0], *p, [0, 0]])
+    cols = im2col(x, (kh, kw), s, d)
+    from lamina.ops.linalg import einsum
+
+    y = einsum("nhwijc,ijcm->nhwcm", cols, f)
+    n, oh, ow = y._value.shape[:3]
+    return _back(reshape(y, (n, oh, ow, c * m)), first)
+
+
+def conv2d_transpose(
+    input,
+    filters,
+    output_shape,
+    strides=1,
+    padding="SAME",
+    data_format="NHWC",
+    dilations=None,
+    name=None,
+) -> Tensor:
+    """The gradient of conv2d with respect to its input: ``filters`` is (KH, KW, O, C)."""
+    x, f = as_tensor_pair(_float_input(input, "conv2d_transpose"), filters, "conv2d_transpose")
+    x, first = _channels_last(x, data_format, 4)
+    out_shape = [
+        int(v)
+        for v in (
+            output_shape._value.tolist() if isinstance(output_shape, Tensor) else output_shape
+        )
+    ]
+    if first:
+        out_shape = [out_shape[0], *out_shape[2:], out_shape[1]]
+    s = _pair(strides, "strides", "conv2d_transpose")
+    d = _pair(1 if dilations is None else dilations, "dilations", "conv2d_transpose")
+    kh, kw, cout, cin = f._value.shape
+    n, h, w, c = x._value.shape
+    if c != cin:
+        raise ValueError(
+            f"conv2d_transpose: the input has {c} channels but the filters expect {cin}."
+        )
+    p = _padding(padding, tuple(out_shape[1:3]), (kh, kw), s, d, "conv2d_transpose")
+    full = (n, out_shape[1] + p[0][0] + p[0][1], out_shape[2] + p[1][0] + p[1][1], cout)
+    if _out_size(full[1], kh, s[0], d[0]) != h or _out_size(full[2], kw, s[1], d[1]) != w:
+        raise ValueError(
+            f"conv2d_transpose: output_shape {out_shape} is not consistent with an input of "
+            f"spatial shape {(h, w)}, kernel {(kh, kw)}, strides {s} and padding {padding!r}."
+        )
+    cols = matmul(reshape(x, (n * h * w, cin)), reshape(f, (kh * kw * cout, cin)), transpose_b=True)
+    cols = reshape(cols, (n, h, w, kh, kw, cout))
+    y = col2im(cols, full, (kh, kw), s, d)
+    y = getitem(
+        y,
+        (
+            slice(None),
+            slice(p[0][0], p[0][0] + out_shape[1]),
+            slice(p[1][0], p[1][0] + out_shape[2]),
+            slice(None),
+        ),
+    )
+    return _back(y, first)
+
+
+# --- pooling --------------------------------------------------------------------------------
+def _pool_setup(input, ksize, strides, padding, data_format, op: str, fill):
+    x = _float_input(input, op)
+    if x.ndim != 4:
+        raise ValueError(
+            f"{op}: expected a 4-D input (N, H, W, C), received shape {tuple(x.shape)}."
+        )
+    x, first = _channels_last(x, data_format, 4)
+    k = _pair(ksize, "ksize", op)
+    s = _pair(k if strides is None else strides, "strides", op)
+    p = _padding(padding, x._value.shape[1:3], k, s, (1, 1), op)
+    return x, first, k, s, p
+
+
+def max_pool2d(
+    input, ksize, strides=None, padding="VALID", data_format="NHWC", name=None
+) -> Tensor:
+    """The max of each window (padding never wins: it is -inf)."""
+    x, first, k, s, p = _pool_setup(input, ksize, strides, padding, data_format, "max_pool2d", None)
+    if any(a or b for a, b in p):
+        x = pad(x, [[0, 0], *p, [0, 0]], constant_values=-np.inf)
+    cols = im2col(x, k, s, (1, 1))
+    return _back(reduce_max(cols, axis=(3, 4)), first)
+
+
+def avg_pool2d(
+    input, ksize, strides=None, padding="VALID", data_format="NHWC", name=None
+) -> Tensor:
+    """The mean of each window; with 'SAME' padding only real entries are counted."""
+    x, first, k, s, p = _pool_setup(input, ksize, strides, padding, data_format, "avg_pool2d", None)
+    if any(a or b for a, b in p):
+        ones = np.pad(
+            np.ones((1,) + x._value.shape[1:3] + (1,), x._value.dtype), [[0, 0], *p, [0, 0]]
+        )
+        count = im2col(Tensor(ones), k, s, (1, 1))._value.sum(axis=(3, 4))
+        x = pad(x, [[0, 0], *p, [0, 0]])
+        return _back(divide(reduce_sum(im2col(x, k, s, (1, 1)), axis=(3, 4)), Tensor(count)), first)
+    cols = im2col(x, k, s, (1, 1))
+    return _back(divide(reduce_sum(cols, axis=(3, 4)), float(k[0] * k[1])), first)
+
+
+def _pool1d(fn, input, ksize, strides, padding, data_format, op):
+    x = _float_input(input, op)
+    if x.ndim != 3:
+        raise ValueError(f"{op}: expected a 3-D input (N, W, C), received {tuple(x.shape)}.")
+    first = data_format is not None and str(data_format).upper() == "NCW"
+    if first:
+        x = transpose(x, [0, 2, 1])
+    k = _pair(ksize, "ksize", op, 1)[0]
+    s = k if strides is None else _pair(strides, "strides", op, 1)[0]
+    y = fn(reshape(x, (x._value.shape[0], 1) + x._value.shape[1:]), (1, k), (1, s), padding)
+    y = reshape(y, (y._value.shape[0],) + y._value.shape[2:])
+    return transpose(y, [0, 2, 1]) if first else y
+
+
+def max_pool1d(input, ksize, strides=None, padding="VALID", data_format="NWC", name=None) -> Tensor:
+    return _pool1d(max_pool2d, input, ksize, strides, padding, data_format, "max_pool1d")
+
+
+def avg_pool1d(input, ksize, strides=None, padding="VALID", data_format="NWC", name=None) -> Tensor:
+    return _pool1d(avg_pool2d, input, ksize, strides, padding, data_format, "avg_pool1d")
+
+
+def max_pool(input, ksize, strides, padding, data_format=None, name=None) -> Tensor:
+    """``tf.nn.max_pool``: 1-D or 2-D by the input's rank."""
+    if _float_input(input, "max_pool").ndim == 3:
+        return max_pool1d(input, ksize, strides, padding, data_format or "NWC")
+    return max_pool2d(input, ksize, strides, padding, data_format or "NHWC")
+
+
+def avg_pool(input, ksize, strides, padding, data_format=None, name=None) -> Tensor:
+    if _float_input(input, "avg_pool").ndim == 3:
+        return avg_pool1d(input, ksize, strides, padding, data_format or "NWC")
+    return avg_pool2d(input, ksize, strides, padding, data_format or "NHWC")
+
+
+def convolution(
+    input, filters, strides=None, padding="VALID", data_format=None, dilations=None, name=None
+) -> Tensor:
+    """``tf.nn.convolution``: 1-D or 2-D by the input's rank."""
+    x = _float_input(input, "convolution")
+    if x.ndim == 3:
+        return conv1d(
+            x, filters, 1 if strides is None else strides, padding, data_format or "NWC", dilations
+        )
+    return conv2d(
+        x, filters, 1 if strides is None else strides, padding, data_format or "NHWC", dilations
+    )
+
+
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "depthwise_conv2d",
+    "conv2d_transpose",
+    "max_pool2d",
+    "avg_pool2d",
+    "max_pool1d",
+    "avg_pool1d",
+    "max_pool",
+    "avg_pool",
+    "convolution",
+]
