@@ -211,11 +211,6 @@ def _public_module(module: str | None) -> str | None:
     return None
 
 
-def _is_builtin_function(fn) -> bool:
-    mod = getattr(fn, "__module__", "") or ""
-    return any(mod == f"lamina.{m}" or mod.startswith(f"lamina.{m}.") for m in _FUNCTION_MODULES)
-
-
 def serialize_keras_object(obj):
     """A JSON-friendly config for ``obj`` in Keras 3's format (see the module docstring)."""
     from lamina.autodiff.tensor import Tensor, TensorShape
@@ -279,13 +274,8 @@ def serialize_keras_object(obj):
 
 
 def _serialize_function(fn) -> dict:
-    registered = _GLOBAL_CUSTOM_NAMES.get(fn)
-    if registered is not None:
-        name = registered
-    elif _is_builtin_function(fn):
-        name = fn.__name__
-    else:
-        name = fn.__name__
+    """Keras 3's function shape: the name (or ``'package>name'`` when registered)."""
+    name = _GLOBAL_CUSTOM_NAMES.get(fn) or fn.__name__
     return {
         "module": "builtins",
         "class_name": "function",
