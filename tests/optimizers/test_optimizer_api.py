@@ -521,3 +521,10 @@ def test_tf_keras2_extras():
     assert opt.weights == opt.variables
     with pytest.warns(UserWarning, match="schedule_decay"):
         optimizers.Nadam(learning_rate=0.002, schedule_decay=0.004)
+
+
+def test_minimize_with_grad_loss():
+    var = lamina.Variable(1.0)
+    opt = optimizers.SGD(learning_rate=0.1)
+    opt.minimize(lambda: var * 3.0, [var], grad_loss=lamina.constant(2.0))
+    assert float(var) == pytest.approx(1.0 - 0.1 * 6.0)

@@ -616,9 +616,9 @@ class Optimizer:
                 )
         self.apply_numpy(grads, list(trainable_variables))
 
-    def minimize(self, loss, var_list, tape=None):
+    def minimize(self, loss, var_list, tape=None, *, grad_loss=None, name=None):
         """Compute gradients of ``loss`` (a Tensor with its ``tape``, or a zero-argument callable)
-        for ``var_list`` and apply them."""
+        for ``var_list`` and apply them (``grad_loss``: tf.keras 2.x seed gradient)."""
         from lamina.autodiff.tape import GradientTape
 
         if callable(loss) and not isinstance(loss, Tensor):
@@ -634,7 +634,7 @@ class Optimizer:
         if callable(var_list):
             var_list = var_list()
         var_list = list(var_list)
-        grads = tape.gradient(loss_value, var_list)
+        grads = tape.gradient(loss_value, var_list, output_gradients=grad_loss)
         return self.apply_gradients(zip(grads, var_list))
 
     def scale_loss(self, loss):
