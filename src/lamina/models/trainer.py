@@ -33,23 +33,25 @@ def _f32(x) -> float:
 
 
 class _LossTracker:
-    """The running mean of the loss over an epoch, weighted by batch size (``model.metrics[0]``)."""
+    """The running mean of the loss over an epoch, weighted by batch size, accumulated in
+    float32 as tf.keras's ``Mean`` metric does (``model.metrics[0]``)."""
 
     def __init__(self, name: str = "loss") -> None:
         self.name = name
-        self.total = 0.0
-        self.count = 0.0
+        self.total = np.float32(0.0)
+        self.count = np.float32(0.0)
 
     def update_state(self, value: float, sample_weight: float = 1.0) -> None:
-        self.total += float(value) * sample_weight
-        self.count += sample_weight
+        w = np.float32(sample_weight)
+        self.total = self.total + np.float32(value) * w
+        self.count = self.count + w
 
     def result(self) -> float:
-        return _f32(self.total / self.count) if self.count else 0.0
+        return float(self.total / self.count) if self.count else 0.0
 
     def reset_state(self) -> None:
-        self.total = 0.0
-        self.count = 0.0
+        self.total = np.float32(0.0)
+        self.count = np.float32(0.0)
 
     reset_states = reset_state
 
@@ -906,8 +908,7 @@ class Trainer:
                         xs[0] if len(xs) == 1 else xs, ys[0] if len(ys) == 1 else ys, sw
                     )
                     nb = xs[0].shape[0]
-                    tracker.total += loss * nb
-                    tracker.count += nb
+                    tracker.update_state(loss, nb)
                     if multi and step.output_losses:
                         self._ensure_output_trackers()
                         for t, v in zip(self._output_loss_trackers, step.output_losses):
