@@ -12,7 +12,7 @@ returned as ``bytes``, like ``pickle.load(f, encoding='bytes')``.
 
 from __future__ import annotations
 
-import ast
+import codecs
 import io
 import math
 import os
@@ -440,11 +440,11 @@ def loads(data: bytes | bytearray | memoryview) -> Any:
                 append(int(line().rstrip(b"L")))
             elif op == 0x46:  # FLOAT
                 append(float(line()))
-            elif op == 0x53:  # STRING (a Python literal; parsed, never evaluated)
+            elif op == 0x53:  # STRING (a quoted, backslash-escaped literal; never evaluated)
                 literal = line().decode("latin-1")
                 if len(literal) < 2 or literal[0] != literal[-1] or literal[0] not in "'\"":
                     raise UnpicklingError("Malformed STRING opcode in the pickle.")
-                append(ast.literal_eval("b" + literal))
+                append(codecs.escape_decode(literal[1:-1].encode("latin-1"))[0])
             elif op == 0x56:  # UNICODE
                 append(line().decode("raw-unicode-escape"))
             elif op == 0x67:  # GET
@@ -470,7 +470,7 @@ def loads(data: bytes | bytearray | memoryview) -> Any:
                 raise UnpicklingError(f"Unknown pickle opcode 0x{op:02x} at byte {pos - 1}.")
     except UnpicklingError:
         raise
-    except (IndexError, KeyError, TypeError, struct.error, ValueError, UnicodeDecodeError) as e:
+    except (IndexError, KeyError, TypeError, SyntaxError, struct.error, ValueError) as e:
         raise UnpicklingError(f"Malformed or truncated pickle near byte {pos}: {e}") from None
 
 
