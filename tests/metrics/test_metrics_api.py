@@ -227,3 +227,14 @@ def test_unknown_and_bad_arguments():
         M.F1Score().update_state([1, 0], [0.2, 0.4])
     with pytest.raises(TypeError, match="unexpected keyword"):
         M.Metric(nme="x")
+
+
+def test_snake_case_class_names_and_required_arguments():
+    assert isinstance(M.get("precision"), M.Precision)
+    assert isinstance(M.get("auc"), M.AUC)
+    assert isinstance(M.get("root_mean_squared_error"), M.RootMeanSquaredError)
+    assert M.get("top_k_categorical_accuracy") is M.top_k_categorical_accuracy
+    with pytest.raises(ValueError, match=r"MeanIoU\(num_classes=\.\.\.\)"):
+        M.get("mean_io_u")
+    with pytest.raises(ValueError, match="Could not interpret"):
+        M.get("Metric")

@@ -21,25 +21,39 @@ from lamina.ops.core import multiply, reshape
 
 
 def _mean_last(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over ``axis`` (as sum / k) and the factor 1 / k its gradient carries."""
     k = x.shape[axis] if x.ndim else 1
-    kk = np.asarray(k, x.dtype)
-    return np.true_divide(np.sum(x, axis=axis), kk), np.true_divide(np.ones((), x.dtype), kk)
+    one = x.dtype.type(1)
+    if k == 1:  # sum / 1 is exact: skip the reduction
+        return (
+            x.reshape(x.shape[:-1]) if axis in (-1, x.ndim - 1) else np.squeeze(x, axis=axis)
+        ), one
+    kk = x.dtype.type(k)
+    return np.add.reduce(x, axis=axis) / kk, one / kk
 
 
 def bce_probs(t: np.ndarray, p: np.ndarray, axis: int = -1):
-    eps = np.asarray(epsilon(), p.dtype)
-    one = np.ones((), p.dtype)
+    dt = p.dtype.type
+    eps = dt(epsilon())
+    one = dt(1)
     hi = one - eps
-    inside = (p >= eps) & (p <= hi)
-    pc = np.clip(p, eps, hi)
+    pc = np.minimum(np.maximum(p, eps), hi)
     a = pc + eps
-    b = one - pc + eps
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bce = -(t * np.log(a) + (one - t) * np.log(b))
+    b = one - pc
+    b += eps
+    bce = np.log(a)
+    bce *= t
+    lb = np.log(b)
+    lb *= one - t
+    bce += lb
+    np.negative(bce, out=bce)
     ps, inv_k = _mean_last(bce, axis)
-    d = (one - t) / b - t / a
-    grad = np.where(inside, d, 0).astype(p.dtype, copy=False) * inv_k
-    return ps, grad
+    d = (one - t) / b
+    d -= t / a
+    d[(p < eps) | (p > hi)] = 0  # tf.clip_by_value passes no gradient outside the range
+    if inv_k != 1:
+        d *= inv_k
+    return ps, d
 
 
 def bce_logits(t: np.ndarray, z: np.ndarray, axis: int = -1):
@@ -82,12 +96,14 @@ def cce_logits(t: np.ndarray, z: np.ndarray, axis: int = -1):
 
 def _check_labels(labels: np.ndarray, n_classes: int) -> np.ndarray:
     if labels.dtype.kind == "f":
-        if labels.size and not np.all(np.isfinite(labels)):
+        if labels.size and not np.isfinite(labels).all():
             raise ValueError("Sparse labels contain NaN or inf; expected integer class ids.")
-        li = labels.astype(np.int64)
+        li = labels.astype(np.intp)
     else:
-        li = labels.astype(np.int64, copy=False)
-    if li.size and (li.min() < 0 or li.max() >= n_classes):
+        li = labels.astype(np.intp, copy=False)
+    if li.size and (
+        np.minimum.reduce(li, axis=None) < 0 or np.maximum.reduce(li, axis=None) >= n_classes
+    ):
         bad = li[(li < 0) | (li >= n_classes)].flat[0]
         raise ValueError(
             f"Received a label value of {bad} which is outside the valid range of "
@@ -97,43 +113,44 @@ def _check_labels(labels: np.ndarray, n_classes: int) -> np.ndarray:
     return li
 
 
-def _take_last(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0]
+def _rows(li: np.ndarray, x: np.ndarray):
+    """``x`` as (rows, classes) and the flat (row index, label) pairs of ``li``."""
+    x2 = x.reshape(-1, x.shape[-1])
+    return x2, np.arange(x2.shape[0]), li.reshape(-1)
 
 
 def scce_probs(labels: np.ndarray, p: np.ndarray, valid=None):
-    """tf.keras 2.x: ``log(clip(p))`` fed to the sparse softmax cross-entropy on logits."""
+    """tf.keras 2.x: ``log(clip(p))`` fed to the sparse softmax cross-entropy, i.e.
+    ``log(sum(pc)) - log(pc[label])`` with ``pc`` the clipped probabilities."""
     li = _check_labels(labels if valid is None else np.where(valid, labels, 0), p.shape[-1])
-    eps = np.asarray(epsilon(), p.dtype)
-    one = np.ones((), p.dtype)
-    inside = (p >= eps) & (p <= one - eps)
-    pc = np.clip(p, eps, one - eps)
-    z = np.log(pc)
-    m = np.max(z, axis=-1, keepdims=True)
-    sh = z - m
-    e = np.exp(sh)
-    se = np.sum(e, axis=-1, keepdims=True)
-    ps = np.log(se[..., 0]) - _take_last(sh, li)
-    dz = e / se
-    np.put_along_axis(dz, li[..., None], _take_last(dz, li)[..., None] - one, axis=-1)
-    grad = np.where(inside, dz / pc, 0).astype(p.dtype, copy=False)
+    dt = p.dtype.type
+    eps = dt(epsilon())
+    hi = dt(1) - eps
+    pc = np.minimum(np.maximum(p, eps), hi)
+    s = np.add.reduce(pc, axis=-1, keepdims=True)
+    pc2, rows, cols = _rows(li, pc)
+    picked = pc2[rows, cols]
+    ps = (np.log(s[..., 0]).reshape(-1) - np.log(picked)).reshape(li.shape)
+    grad = np.broadcast_to(dt(1) / s, p.shape).copy()
+    g2 = grad.reshape(-1, p.shape[-1])
+    g2[rows, cols] -= dt(1) / picked
+    grad[(p < eps) | (p > hi)] = 0
     if valid is not None:
         ps = np.where(valid, ps, 0).astype(p.dtype, copy=False)
-        grad = grad * valid[..., None]
+        grad *= valid[..., None]
     return ps, grad
 
 
 def scce_logits(labels: np.ndarray, z: np.ndarray, valid=None):
     li = _check_labels(labels if valid is None else np.where(valid, labels, 0), z.shape[-1])
-    one = np.ones((), z.dtype)
-    m = np.max(z, axis=-1, keepdims=True)
+    m = np.maximum.reduce(z, axis=-1, keepdims=True)
     sh = z - m
     e = np.exp(sh)
-    se = np.sum(e, axis=-1, keepdims=True)
-    ps = np.log(se[..., 0]) - _take_last(sh, li)
+    se = np.add.reduce(e, axis=-1, keepdims=True)
+    sh2, rows, cols = _rows(li, sh)
+    ps = (np.log(se).reshape(-1) - sh2[rows, cols]).reshape(li.shape)
     grad = e / se
-    np.put_along_axis(grad, li[..., None], _take_last(grad, li)[..., None] - one, axis=-1)
-    grad = grad.astype(z.dtype, copy=False)
+    grad.reshape(-1, z.shape[-1])[rows, cols] -= z.dtype.type(1)
     if valid is not None:
         ps = np.where(valid, ps, 0).astype(z.dtype, copy=False)
         grad = grad * valid[..., None]

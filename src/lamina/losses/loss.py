@@ -232,6 +232,9 @@ def reduce_weighted_values(
     return K.divide(total, K.const(n, total))
 
 
+_MEAN_REDUCTIONS = ("sum_over_batch_size", "auto", "mean", "mean_with_sample_weight")
+
+
 def reduce_weighted_np(values: np.ndarray, sample_weight, reduction) -> tuple:
     """NumPy twin of :func:`reduce_weighted_values` for the compiled training path.
 
@@ -239,7 +242,11 @@ def reduce_weighted_np(values: np.ndarray, sample_weight, reduction) -> tuple:
     float operations as the tape's backward pass (so both paths agree bit for bit).
     """
     dtype = values.dtype
-    one = np.ones((), dtype)
+    one = dtype.type(1)
+    if sample_weight is None and values.ndim and reduction in _MEAN_REDUCTIONS and values.size:
+        # the common case, kept cheap: g is the scalar 1 / n
+        nn = dtype.type(values.size)
+        return np.add.reduce(values, axis=None) / nn, one / nn
     sw = None
     if sample_weight is not None:
         sw = _sample_weight_array(sample_weight, values.shape, dtype)

@@ -133,14 +133,17 @@ class _FastLoss(LossFunctionWrapper):
         gradient returned is d loss / d logits.
         """
         dtype = np.dtype(self.dtype)
-        yp = np.asarray(y_pred if y_pred_logits is None else y_pred_logits)
-        if yp.dtype != dtype:
-            yp = yp.astype(dtype)
-        yt = np.asarray(y_true)
+        yp = y_pred if y_pred_logits is None else y_pred_logits
+        if type(yp) is not np.ndarray or yp.dtype != dtype:
+            yp = np.asarray(yp, dtype=dtype)
+        yt = y_true if type(y_true) is np.ndarray else np.asarray(y_true)
         yt, yp2 = self._np_align(yt, yp)
         ps, grad = self._np_kernel(yt, yp2, y_pred_logits is not None)
-        value, g = reduce_weighted_np(np.asarray(ps, dtype), sample_weight, self.reduction)
-        g = g.reshape(_kernels._grad_shape(g.shape, grad.shape, getattr(self, "_axis", -1)))
+        if type(ps) is not np.ndarray or ps.dtype != dtype:
+            ps = np.asarray(ps, dtype)
+        value, g = reduce_weighted_np(ps, sample_weight, self.reduction)
+        if np.ndim(g):
+            g = g.reshape(_kernels._grad_shape(g.shape, grad.shape, getattr(self, "_axis", -1)))
         dpred = np.multiply(g, grad)
         if dpred.shape != yp.shape:
             dpred = dpred.reshape(yp.shape)
@@ -149,6 +152,8 @@ class _FastLoss(LossFunctionWrapper):
     def _np_align(self, yt: np.ndarray, yp: np.ndarray):
         if yt.dtype != yp.dtype:
             yt = yt.astype(yp.dtype)
+        if yt.shape == yp.shape:
+            return yt, yp
         yt, yp = align_ranks_np(yt, yp)
         if yt.shape != yp.shape:
             try:

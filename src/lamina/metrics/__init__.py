@@ -150,7 +150,19 @@ def _classes() -> dict:
     return out
 
 
-ALL_OBJECTS: dict = {**_FUNCTIONS, **_classes()}
+def _snake_case_classes() -> dict:
+    """``'precision'`` -> Precision, ``'auc'`` -> AUC ... (names no function already has)."""
+    from lamina.utils.naming import to_snake_case
+
+    out = {}
+    for name, cls in _classes().items():
+        for key in (to_snake_case(name), name.lower()):
+            if key not in _FUNCTIONS and key not in out:
+                out[key] = cls
+    return out
+
+
+ALL_OBJECTS: dict = {**_snake_case_classes(), **_FUNCTIONS, **_classes()}
 
 
 def serialize(metric):
@@ -219,8 +231,21 @@ def get(identifier):
         return None
     obj = deserialize(identifier) if isinstance(identifier, (str, dict)) else identifier
     if inspect.isclass(obj):
-        if not issubclass(obj, Metric):
+        if not issubclass(obj, Metric) or obj is Metric:
             raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+        required = [
+            p.name
+            for p in inspect.signature(obj.__init__).parameters.values()
+            if p.default is inspect.Parameter.empty
+            and p.name != "self"
+            and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+        if required:
+            raise ValueError(
+                f"The metric {obj.__name__} needs the argument(s) {', '.join(required)}: pass "
+                f"an instance instead of a name, e.g. metrics=[{obj.__name__}("
+                f"{', '.join(r + '=...' for r in required)})]."
+            )
         obj = obj()
     if callable(obj):
         return obj

@@ -1,5 +1,8 @@
 """Per-sample metric values in plain NumPy (the fast path of every MeanMetricWrapper).
 
+The accuracy twins return boolean match arrays (cast to floatx by the public functions), so
+a metric can count matches without building float arrays.
+
 ``NUMPY_TWINS`` maps each public metric or loss function to its NumPy twin, so a metric
 built from ``'mae'`` or ``losses.binary_crossentropy`` never touches the tape.
 """
@@ -32,6 +35,8 @@ def align(yt: np.ndarray, yp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_shapes(yt, yp, what: str) -> None:
+    if yt.shape == yp.shape:
+        return
     try:
         np.broadcast_shapes(yt.shape, yp.shape)
     except ValueError:
@@ -42,16 +47,18 @@ def _check_shapes(yt, yp, what: str) -> None:
 
 
 def accuracy(yt, yp):
-    yt, yp = align(yt, yp)
-    _check_shapes(yt, yp, "accuracy")
-    return (yt == yp).astype(floatx())
+    if yt.shape != yp.shape:
+        yt, yp = align(yt, yp)
+        _check_shapes(yt, yp, "accuracy")
+    return np.equal(yt, yp)
 
 
 def binary_accuracy(yt, yp, threshold: float = 0.5):
-    yt, yp = align(yt, yp)
-    _check_shapes(yt, yp, "binary_accuracy")
-    pred = yp > np.asarray(threshold, yp.dtype if yp.dtype.kind == "f" else floatx())
-    return (yt == pred.astype(yt.dtype)).astype(floatx())
+    if yt.shape != yp.shape:
+        yt, yp = align(yt, yp)
+        _check_shapes(yt, yp, "binary_accuracy")
+    # the threshold is compared in the predictions' float type, as Keras converts it
+    return np.equal(yt, yp > threshold)
 
 
 def categorical_accuracy(yt, yp):
@@ -61,13 +68,13 @@ def categorical_accuracy(yt, yp):
             f"{yp.shape}, received {yt.shape}. For integer labels use sparse_categorical_"
             "accuracy."
         )
-    return (np.argmax(yt, axis=-1) == np.argmax(yp, axis=-1)).astype(floatx())
+    return np.equal(yt.argmax(axis=-1), yp.argmax(axis=-1))
 
 
 def sparse_categorical_accuracy(yt, yp):
     if yt.ndim == yp.ndim and yt.shape[-1] == 1:
         yt = yt[..., 0]
-    pred = np.argmax(yp, axis=-1)
+    pred = yp.argmax(axis=-1)
     if yt.shape != pred.shape:
         try:
             np.broadcast_shapes(yt.shape, pred.shape)
@@ -76,7 +83,7 @@ def sparse_categorical_accuracy(yt, yp):
                 f"sparse_categorical_accuracy: expected class ids of shape {pred.shape}, "
                 f"received labels of shape {yt.shape}."
             ) from None
-    return (yt == pred.astype(yt.dtype)).astype(floatx())
+    return np.equal(yt, pred)
 
 
 def _in_top_k(targets: np.ndarray, yp: np.ndarray, k: int) -> np.ndarray:
@@ -94,16 +101,15 @@ def _in_top_k(targets: np.ndarray, yp: np.ndarray, k: int) -> np.ndarray:
 
 def top_k_categorical_accuracy(yt, yp, k: int = 5):
     t = np.argmax(yt, axis=-1)
-    return _in_top_k(t, yp, k).reshape(t.shape).astype(floatx())
+    return _in_top_k(t, yp, k).reshape(t.shape)
 
 
 def sparse_top_k_categorical_accuracy(yt, yp, k: int = 5, from_sorted_ids: bool = False):
     if yt.ndim == yp.ndim and yt.shape[-1] == 1:
         yt = yt[..., 0]
     if from_sorted_ids:
-        hit = np.any(yp[..., :k] == yt[..., None], axis=-1)
-        return hit.astype(floatx())
-    return _in_top_k(yt, yp, k).reshape(yt.shape).astype(floatx())
+        return np.any(yp[..., :k] == yt[..., None], axis=-1)
+    return _in_top_k(yt, yp, k).reshape(yt.shape)
 
 
 # --- regression and probabilistic values (metric twins of the loss functions) ---------------
@@ -111,7 +117,10 @@ def sparse_top_k_categorical_accuracy(yt, yp, k: int = 5, from_sorted_ids: bool 
 
 def _pair(yt, yp):
     yp = _float(yp)
-    yt = yt.astype(yp.dtype, copy=False)
+    if yt.dtype != yp.dtype:
+        yt = yt.astype(yp.dtype)
+    if yt.shape == yp.shape:
+        return yt, yp
     return align(yt, yp)
 
 

@@ -6,7 +6,10 @@ sample-weighted mean (``total / count`` in float32), as Keras does.
 
 from __future__ import annotations
 
+import numpy as np
+
 from lamina.autodiff.tensor import Tensor
+from lamina.backend.config import floatx
 from lamina.metrics import _numpy_fns as F
 from lamina.metrics.metric import to_numpy
 from lamina.metrics.reduction import MeanMetricWrapper
@@ -30,34 +33,34 @@ def _check_k(k) -> int:
     return k
 
 
+def _t(matches: np.ndarray) -> Tensor:
+    return Tensor(matches.astype(floatx()))
+
+
 def accuracy(y_true, y_pred) -> Tensor:
     """1.0 where predictions equal labels exactly, else 0.0."""
-    return Tensor(F.accuracy(to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred")))
+    return _t(F.accuracy(to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred")))
 
 
 def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> Tensor:
     """1.0 where ``y_pred > threshold`` matches the binary label, else 0.0."""
     threshold = _check_threshold(threshold)
-    return Tensor(
-        F.binary_accuracy(to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred"), threshold)
-    )
+    return _t(F.binary_accuracy(to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred"), threshold))
 
 
 def categorical_accuracy(y_true, y_pred) -> Tensor:
     """1.0 where the arg-max of the one-hot label and of the prediction agree."""
-    return Tensor(F.categorical_accuracy(to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred")))
+    return _t(F.categorical_accuracy(to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred")))
 
 
 def sparse_categorical_accuracy(y_true, y_pred) -> Tensor:
     """1.0 where the integer label equals the arg-max of the prediction."""
-    return Tensor(
-        F.sparse_categorical_accuracy(to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred"))
-    )
+    return _t(F.sparse_categorical_accuracy(to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred")))
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> Tensor:
     """1.0 where the one-hot label's class is among the ``k`` highest predictions."""
-    return Tensor(
+    return _t(
         F.top_k_categorical_accuracy(
             to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred"), _check_k(k)
         )
@@ -68,7 +71,7 @@ def sparse_top_k_categorical_accuracy(
     y_true, y_pred, k: int = 5, from_sorted_ids: bool = False
 ) -> Tensor:
     """1.0 where the integer label is among the ``k`` highest predictions."""
-    return Tensor(
+    return _t(
         F.sparse_top_k_categorical_accuracy(
             to_numpy(y_true, "y_true"), to_numpy(y_pred, "y_pred"), _check_k(k), from_sorted_ids
         )

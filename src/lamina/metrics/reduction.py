@@ -65,16 +65,28 @@ class Mean(Metric):
         self._accumulate(to_numpy(values, "values"), sample_weight)
 
     def _accumulate(self, values: np.ndarray, sample_weight) -> None:
-        dt = self.total._value.dtype
+        # Scalar float32 arithmetic (``a[()] = a[()] + x``) is what Keras's float32
+        # variables do, and far cheaper than in-place ufuncs on 0-d arrays.
+        total, count = self.total._value, self.count._value
+        dt = total.dtype
+        if sample_weight is None:  # the per-batch fast path
+            v = values
+            nd = v.ndim
+            per_sample = nd <= 1 or v.size == v.shape[0]
+            if v.dtype == bool and per_sample:
+                s = dt.type(np.count_nonzero(v))
+            else:
+                if v.dtype != dt:
+                    v = v.astype(dt)
+                if not per_sample:
+                    v = v.mean(axis=tuple(range(1, nd)), dtype=dt)
+                s = np.add.reduce(v, axis=None)
+            total[()] = total[()] + s
+            count[()] = count[()] + dt.type(v.shape[0] if nd else 1)
+            return
         vals, sw = samplewise(values, sample_weight, dt)
-        self.total._value[...] += np.sum(vals, dtype=dt)
-        if sw is not None:
-            n = np.sum(sw, dtype=dt)
-        elif vals.ndim >= 1:
-            n = vals.shape[0]
-        else:
-            n = 1
-        self.count._value[...] += np.asarray(n, dt)
+        total[()] = total[()] + np.add.reduce(vals, axis=None, dtype=dt)
+        count[()] = count[()] + np.add.reduce(sw, axis=None, dtype=dt)
 
     def result(self):
         c = self.count._value
@@ -91,7 +103,8 @@ class Sum(Metric):
     def update_state(self, values, sample_weight=None) -> None:
         dt = self.total._value.dtype
         vals, _ = samplewise(to_numpy(values, "values"), sample_weight, dt)
-        self.total._value[...] += np.sum(vals, dtype=dt)
+        total = self.total._value
+        total[()] = total[()] + np.add.reduce(vals, axis=None, dtype=dt)
 
     def result(self):
         return self._result_tensor(self.total._value)
