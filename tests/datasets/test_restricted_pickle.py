@@ -166,3 +166,48 @@ def test_load_npz_refuses_a_malicious_object_array(tmp_path):
     with pytest.raises(UnpicklingError, match="Refusing"):
         load_npz(path)
     assert not (tmp_path / "pwned").exists()
+
+
+# ---- property tests -------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.binary(max_size=20)
+)
+_plain = st.recursive(
+    _leaves,
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=5) | st.integers(), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_plain, st.integers(0, 5))
+def test_any_plain_data_reads_like_pickle(value, protocol):
+    assert loads(pickle.dumps(value, protocol=protocol)) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 5), st.data())
+def test_corrupted_streams_only_raise_unpicklingerror(protocol, data):
+    raw = bytearray(
+        pickle.dumps({b"data": np.arange(6, dtype=np.uint8), b"labels": [1, 2]}, protocol)
+    )
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    try:
+        loads(bytes(raw))
+    except UnpicklingError:
+        pass
