@@ -9,6 +9,7 @@ import pickle
 import numpy as np
 import pytest
 from dataset_formats import object_array, py2_pickle
+from hypothesis import given, settings, strategies as st
 
 from lamina.datasets._restricted_pickle import UnpicklingError, load_npz, loads
 
@@ -170,8 +171,6 @@ def test_load_npz_refuses_a_malicious_object_array(tmp_path):
 
 # ---- property tests -------------------------------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _leaves = (
     st.none()
