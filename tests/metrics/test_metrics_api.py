@@ -238,3 +238,44 @@ def test_snake_case_class_names_and_required_arguments():
         M.get("mean_io_u")
     with pytest.raises(ValueError, match="Could not interpret"):
         M.get("Metric")
+
+
+def test_custom_metric_subclass_keras_guide_style():
+    class BinaryTruePositives(M.Metric):
+        def __init__(self, name="binary_true_positives", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.true_positives = self.add_weight(name="tp", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            y_true = lamina.cast(y_true, lamina.bool)
+            y_pred = lamina.cast(y_pred, lamina.bool)
+            values = lamina.cast(lamina.logical_and(y_true, y_pred), self.dtype)
+            if sample_weight is not None:
+                values = values * lamina.cast(sample_weight, self.dtype)
+            self.true_positives.assign_add(lamina.reduce_sum(values))
+
+        def result(self):
+            return self.true_positives
+
+    m = BinaryTruePositives()
+    m.update_state(np.array([1, 1, 0, 1]), np.array([1, 0, 1, 1]))
+    m.update_state(np.array([1]), np.array([1]), sample_weight=np.array([0.5]))
+    assert float(m.result()) == 2.5
+    assert [v.name for v in m.variables] == ["tp"]
+    m.reset_state()
+    assert float(m.result()) == 0.0
+
+    class Counter(M.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.n = self.add_variable(shape=(), initializer="zeros", name="n")
+
+        def update_state(self, values, sample_weight=None):
+            self.n.assign_add(float(np.size(values)))
+
+        def result(self):
+            return self.n
+
+    c = Counter()
+    assert c.name == "counter"
+    assert float(c([1, 2, 3])) == 3.0
