@@ -9,7 +9,7 @@ import types
 import pytest
 
 from lamina.utils import model_to_dot, plot_model
-from lamina.utils.vis_utils import DotGraph
+from lamina.utils.model_plot import DotGraph
 
 
 class FakeLayer:

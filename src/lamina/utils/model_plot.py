@@ -1,4 +1,4 @@
-"""``plot_model`` and ``model_to_dot``: draw a model's layer graph (``keras.utils.vis_utils``).
+"""``plot_model`` and ``model_to_dot``: draw a model's layer graph (Keras 2: ``keras.utils.vis_utils``).
 
 Graphviz is optional. With ``pydot`` installed and Graphviz's ``dot`` program on the PATH the
 picture is laid out by Graphviz, as in Keras; otherwise lamina draws the same boxes and arrows
