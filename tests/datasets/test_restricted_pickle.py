@@ -154,6 +154,23 @@ def test_load_npz_reads_ragged_arrays_without_pickle(tmp_path):
     assert out["y"].dtype == np.int64 and list(out["y"]) == [0, 1, 0]
 
 
+@pytest.mark.parametrize("protocol", [2, 3, 4])
+def test_load_npz_reads_object_arrays_written_by_older_numpy(tmp_path, protocol):
+    # Older NumPy wrote object arrays with pickle protocol 2 (bytes via _codecs.encode).
+    import zipfile
+
+    seqs = [[1, 2, 300], [70000], [4, 5]]
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buf, {"descr": "|O", "fortran_order": False, "shape": (3,)}
+    )
+    buf.write(pickle.dumps(object_array(seqs), protocol=protocol))
+    path = tmp_path / "old.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x_train.npy", buf.getvalue())
+    assert [list(s) for s in load_npz(path)["x_train"]] == seqs
+
+
 def test_load_npz_refuses_a_malicious_object_array(tmp_path):
     buf = io.BytesIO()
     header = {"descr": "|O", "fortran_order": False, "shape": (1,)}
