@@ -115,6 +115,9 @@ def _layers_and_edges(model, include_inputs: bool):
     if not include_inputs:
         layers = [x for x in layers if not _is_input_layer(x)]
     ids = {id(x) for x in layers}
+    exact = getattr(model, "_layer_edges", None)
+    if callable(exact):  # the model knows its own graph nodes
+        return layers, [(a, b) for a, b in exact() if id(a) in ids and id(b) in ids]
     edges, seen = [], set()
     for layer in layers:
         for node in getattr(layer, "_inbound_nodes", []) or []:
