@@ -119,68 +119,61 @@ def confusion_counts(
     """Weighted TP/FP/TN/FN per threshold by direct comparison ``y_pred > t``."""
     lp = label_pos.reshape(-1)
     p = y_pred.reshape(-1)
-    w = np.ones(p.shape, dtype) if sw is None else sw.reshape(-1).astype(dtype, copy=False)
-    wp = np.where(lp, w, 0).astype(dtype, copy=False)
-    wn = np.where(lp, 0, w).astype(dtype, copy=False)
     pred_pos = p[None, :] > thresholds[:, None]
-    out = {}
-    if "tp" in want or "fn" in want:
-        tp = pred_pos @ wp if p.size else np.zeros(len(thresholds), dtype)
-        out["tp"] = tp.astype(dtype)
-        out["fn"] = (np.sum(wp, dtype=dtype) - out["tp"]).astype(dtype)
-    if "fp" in want or "tn" in want:
-        fp = pred_pos @ wn if p.size else np.zeros(len(thresholds), dtype)
-        out["fp"] = fp.astype(dtype)
-        out["tn"] = (np.sum(wn, dtype=dtype) - out["fp"]).astype(dtype)
-    return out
+    if sw is None:  # counts: integer arithmetic, exact
+        n_pos = np.count_nonzero(lp)
+        tp = np.count_nonzero(pred_pos & lp, axis=1)
+        fp = np.count_nonzero(pred_pos, axis=1) - tp
+        counts = {"tp": tp, "fp": fp, "fn": n_pos - tp, "tn": (p.size - n_pos) - fp}
+        return {k: counts[k].astype(dtype) for k in want}
+    w = sw.reshape(-1).astype(dtype, copy=False)
+    wp = np.where(lp, w, 0).astype(dtype, copy=False)
+    wn = w - wp
+    tp = (pred_pos @ wp).astype(dtype) if p.size else np.zeros(len(thresholds), dtype)
+    fp = (pred_pos @ wn).astype(dtype) if p.size else np.zeros(len(thresholds), dtype)
+    counts = {"tp": tp, "fp": fp, "fn": np.add.reduce(wp) - tp, "tn": np.add.reduce(wn) - fp}
+    return {k: counts[k].astype(dtype, copy=False) for k in want}
 
 
-def bucket_counts(
-    label_pos: np.ndarray,
-    y_pred: np.ndarray,
-    w,
-    num_thresholds: int,
-    dtype,
-    with_epsilon: bool = True,
-) -> dict:
+def bucket_counts(label_pos: np.ndarray, y_pred: np.ndarray, w, num_thresholds: int, dtype) -> dict:
     """TP/FP/TN/FN for evenly spaced thresholds by Keras's bucketing (O(N + T)).
 
-    ``label_pos``/``y_pred``/``w`` are 1-D (or 2-D ``(N, labels)`` for multi-label, counted
-    per column).
+    The thresholds are ``[-eps, 1/(T-1), ..., 1 + eps]``. A prediction ``p`` lands in bucket
+    ``max(ceil(p * (T - 1)) - 1, 0)`` and counts as positive for every threshold up to its
+    bucket (reverse cumulative sums). ``label_pos``/``y_pred``/``w``
+    are 1-D, or 2-D ``(N, labels)`` for multi-label (counted per column).
     """
-    p = np.clip(y_pred, 0.0, 1.0).astype(dtype, copy=False)
-    idx = np.ceil(p * np.asarray(num_thresholds - 1, dtype)) - 1
-    if with_epsilon:
-        idx = np.maximum(idx, 0)
-    idx = idx.astype(np.int64)
-    w = np.ones(p.shape, dtype) if w is None else w.astype(dtype, copy=False)
-    tl = np.where(label_pos, w, 0).astype(dtype, copy=False)
-    fl = np.where(label_pos, 0, w).astype(dtype, copy=False)
+    t = num_thresholds
+    p = np.minimum(np.maximum(y_pred, 0), 1).astype(dtype, copy=False)
+    idx = np.ceil(p * dtype.type(t - 1)).astype(np.intp)
+    idx -= 1
+    np.maximum(idx, 0, out=idx)
+    # one histogram over (label, bucket): negatives in [0, T), positives in [T, 2T)
+    idx += label_pos.astype(np.intp) * t
     if p.ndim == 1:
-        tpb = np.bincount(idx, tl, minlength=num_thresholds)[:num_thresholds]
-        fpb = np.bincount(idx, fl, minlength=num_thresholds)[:num_thresholds]
+        counts = np.bincount(idx, None if w is None else w, minlength=2 * t)
+        fpb, tpb = counts[:t], counts[t:]
         tp = np.cumsum(tpb[::-1])[::-1].astype(dtype)
         fp = np.cumsum(fpb[::-1])[::-1].astype(dtype)
-        pos, neg = np.sum(tl, dtype=dtype), np.sum(fl, dtype=dtype)
     else:
         n_labels = p.shape[1]
-        offs = idx + np.arange(n_labels)[None, :] * num_thresholds
-        size = num_thresholds * n_labels
-        tpb = np.bincount(offs.ravel(), tl.ravel(), minlength=size)[:size]
-        fpb = np.bincount(offs.ravel(), fl.ravel(), minlength=size)[:size]
-        tpb = tpb.reshape(n_labels, num_thresholds).T
-        fpb = fpb.reshape(n_labels, num_thresholds).T
+        idx += np.arange(n_labels)[None, :] * (2 * t)
+        size = 2 * t * n_labels
+        counts = np.bincount(idx.ravel(), None if w is None else w.ravel(), minlength=size)
+        counts = counts.reshape(n_labels, 2, t)
+        fpb, tpb = counts[:, 0].T, counts[:, 1].T
         tp = np.cumsum(tpb[::-1], axis=0)[::-1].astype(dtype)
         fp = np.cumsum(fpb[::-1], axis=0)[::-1].astype(dtype)
-        pos, neg = np.sum(tl, axis=0, dtype=dtype), np.sum(fl, axis=0, dtype=dtype)
-    return {"tp": tp, "fp": fp, "fn": (pos - tp).astype(dtype), "tn": (neg - fp).astype(dtype)}
+    # bucket 0 holds every prediction (all are above the first threshold, -eps)
+    return {"tp": tp, "fp": fp, "fn": tp[0] - tp, "tn": fp[0] - fp}
 
 
 def _div(a, b):
+    """``a / b`` with 0 where ``b`` is 0 (``tf.math.divide_no_nan``)."""
     a = np.asarray(a)
     b = np.asarray(b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(b != 0, a / np.where(b != 0, b, 1), 0).astype(a.dtype)
+    out = np.zeros(np.broadcast_shapes(a.shape, b.shape), dtype=a.dtype)
+    return np.divide(a, b, out=out, where=b != 0)
 
 
 class _ThresholdMetric(Metric):
@@ -629,14 +622,7 @@ class AUC(Metric):
                 lw = np.broadcast_to(self.label_weights, yp.shape).reshape(-1)
                 w = lw if w is None else w * lw
         if self._evenly:
-            c = bucket_counts(
-                lp,
-                p,
-                w,
-                self.num_thresholds,
-                dt,
-                with_epsilon=self._thresholds[0] < 0 or self._thresholds[-1] > 1,
-            )
+            c = bucket_counts(lp, p, w, self.num_thresholds, dt)
         else:
             thr = np.asarray(self._thresholds, dt)
             if self.multi_label:
