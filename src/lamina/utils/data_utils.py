@@ -352,7 +352,9 @@ def get_file(
     ``<stem>_extracted`` is the directory. The Keras 2 spelling ``untar=True`` keeps its
     Keras 2 meaning, so tf.keras 2.x code finds its files where it expects them: the archive
     is stored as ``<fname>.tar.gz``, unpacked into the cache directory, and
-    ``<cache>/<fname>`` is returned.
+    ``<cache>/<fname>`` is returned. An archive is unpacked again only when it was just
+    downloaded or its directory is missing or empty (Keras 3 unpacks on every call; the
+    files are the same).
 
     Example:
         >>> path = get_file(origin="https://example.com/data.csv")  # doctest: +SKIP
