@@ -157,6 +157,13 @@ class ArrayBatcher:
         self._order = None
         self._bufs: dict = {}
 
+    def rebatched(self, batch_size: int) -> ArrayBatcher:
+        """The same rows in batches of ``batch_size`` (for order-free passes: evaluation and
+        prediction give the same results in larger batches, with less per-batch overhead)."""
+        if self.steps != self.full_steps or batch_size <= self.batch_size:
+            return self
+        return ArrayBatcher(self.xs, self.ys, self.sw, batch_size)
+
     def _buffers(self, arrays: list, m: int) -> list:
         """Reused output buffers for a batch of ``m`` rows (one per array)."""
         bufs = self._bufs.get(m)

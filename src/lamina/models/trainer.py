@@ -954,6 +954,13 @@ class Trainer:
         if multi:
             self._ensure_output_trackers()
         logs: dict = {}
+        if (
+            not hooks
+            and not custom_test
+            and self._mean_reduced_losses()
+            and isinstance(batcher, da.ArrayBatcher)
+        ):
+            batcher = batcher.rebatched(_EVAL_CHUNK)
         for i, (xs, ys, sw) in enumerate(batcher.epoch(False)):
             if hooks:
                 cbks.on_test_batch_begin(i)
@@ -996,6 +1003,16 @@ class Trainer:
             logs = self._current_logs()
         cbks.on_test_end(logs)
         return logs
+
+    def _mean_reduced_losses(self) -> bool:
+        """True when every loss averages over the batch (then batch size cannot change it)."""
+        spec = self._compiled
+        if spec is None or spec.losses is None:
+            return False
+        return all(
+            loss is None or getattr(loss, "reduction", None) in ("sum_over_batch_size", "auto")
+            for loss in spec.losses
+        )
 
     def evaluate(
         self,
@@ -1092,6 +1109,8 @@ class Trainer:
             steps=batcher.steps,
         )
         hooks = cbks._should_call_predict_batch_hooks
+        if not hooks and isinstance(batcher, da.ArrayBatcher):
+            batcher = batcher.rebatched(_EVAL_CHUNK)
         cbks.on_predict_begin()
         chunks: list = []
         for i, (xb, _, _) in enumerate(batcher.epoch(False)):
@@ -1253,6 +1272,11 @@ class Trainer:
 
 
 # --- helpers -------------------------------------------------------------------------------
+#: Rows per batch for evaluation and prediction passes nobody watches batch by batch: the
+#: results are the same as with the requested batch size, at less per-batch overhead.
+_EVAL_CHUNK = 256
+
+
 def _sh(shape) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
