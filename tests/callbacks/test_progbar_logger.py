@@ -208,3 +208,29 @@ def test_bad_count_mode():
 
     with pytest.raises(ValueError, match="count_mode"):
         cbks.ProgbarLogger(count_mode="batches")
+
+
+def test_keras23_keeps_metric_names_as_written(model, capsys):
+    # Seed 002 (Keras 2.3): samples-based lines, but `accuracy` as the user wrote it.
+    set_output_style("keras2.3")
+
+    def logs(e):
+        return {"loss": 0.6913, "accuracy": 0.5373, "val_loss": 0.6956, "val_accuracy": 0.516}
+
+    h = simulate_fit(
+        model,
+        epochs=1,
+        steps=47,
+        verbose=2,
+        epoch_logs=logs,
+        samples=750,
+        val_samples=250,
+        batch_size=16,
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        "Train on 750 samples, validate on 250 samples",
+        "Epoch 1/1",
+        " - 0s - loss: 0.6913 - accuracy: 0.5373 - val_loss: 0.6956 - val_accuracy: 0.5160",
+    ]
+    assert list(h.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert h.params["metrics"] == ["loss", "accuracy", "val_loss", "val_accuracy"]

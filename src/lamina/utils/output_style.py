@@ -8,6 +8,8 @@ line for a single epoch, verbose=2 lines ending in ``- 43ms/epoch - 1ms/step``.
 (``Train on 1149 samples, validate on 288 samples``,
 ``1149/1149 [======] - 0s 121us/step - loss: 0.7928 - acc: 0.5039``, verbose=2 as
 `` - 0s - loss: ...``), with ``acc`` / ``val_acc`` as the printed and History names.
+``"keras2.3"`` is the same samples-based output with metric names as the user wrote them
+(``accuracy``), as Keras 2.3 printed them.
 
 Choose with :func:`set_output_style`, the :func:`output_style` context manager, or the
 ``LAMINA_OUTPUT_STYLE`` environment variable (read once, at first use).
@@ -21,6 +23,7 @@ from collections.abc import Iterator
 
 TF_KERAS2 = "tf.keras2"
 KERAS22 = "keras2.2"
+KERAS23 = "keras2.3"
 
 #: Accepted spellings -> canonical style name.
 _STYLE_ALIASES: dict[str, str] = {
@@ -36,6 +39,9 @@ _STYLE_ALIASES: dict[str, str] = {
     "keras2.2.4": KERAS22,
     "keras-2.2": KERAS22,
     "samples": KERAS22,
+    "keras2.3": KERAS23,
+    "keras23": KERAS23,
+    "keras2.3.1": KERAS23,
 }
 
 #: Keras 2.2 printed (and stored in History) these names for the ``accuracy`` metric.
@@ -55,7 +61,8 @@ def _canonical(style: str) -> str:
     except KeyError:
         raise ValueError(
             f"Unknown output style {style!r}. Expected 'tf.keras2' (default, steps-based "
-            "tf.keras 2.x output) or 'keras2.2' (samples-based Keras 2.2 output)."
+            "tf.keras 2.x output), 'keras2.2' (samples-based Keras 2.2 output, `acc`) or "
+            "'keras2.3' (samples-based, metric names as written)."
         ) from None
 
 
@@ -73,6 +80,7 @@ def set_output_style(style: str = TF_KERAS2) -> str:
 
     ``"tf.keras2"`` (default): tf.keras 2.x steps-based output. ``"keras2.2"``: Keras 2.2
     samples-based output (``Train on N samples, validate on M samples``, ``acc``).
+    ``"keras2.3"``: the same, with metric names as written (``accuracy``).
     """
     global _style
     previous = get_output_style()
@@ -91,8 +99,8 @@ def output_style(style: str) -> Iterator[str]:
 
 
 def is_keras22() -> bool:
-    """True when the Keras 2.2 samples-based style is active."""
-    return get_output_style() == KERAS22
+    """True when a samples-based Keras 2.2/2.3 style is active."""
+    return get_output_style() in (KERAS22, KERAS23)
 
 
 def display_name(key: str) -> str:
@@ -110,4 +118,5 @@ __all__ = [
     "display_name",
     "TF_KERAS2",
     "KERAS22",
+    "KERAS23",
 ]
