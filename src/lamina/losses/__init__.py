@@ -9,23 +9,22 @@ from __future__ import annotations
 import difflib
 import inspect
 
-from lamina.losses.loss import Loss, LossFunctionWrapper, Reduction
-from lamina.losses.more import (  # noqa: E402
+from lamina.losses.divergence import KLDivergence, Poisson, kl_divergence, poisson
+from lamina.losses.focal import (
     BinaryFocalCrossentropy,
     CategoricalFocalCrossentropy,
-    CategoricalHinge,
-    Hinge,
-    KLDivergence,
-    Poisson,
-    SquaredHinge,
     binary_focal_crossentropy,
     categorical_focal_crossentropy,
+)
+from lamina.losses.hinge import (
+    CategoricalHinge,
+    Hinge,
+    SquaredHinge,
     categorical_hinge,
     hinge,
-    kl_divergence,
-    poisson,
     squared_hinge,
 )
+from lamina.losses.loss import Loss, LossFunctionWrapper, Reduction
 from lamina.losses.probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,

@@ -1,4 +1,4 @@
-"""Focal cross-entropies, hinge losses, Kullback-Leibler divergence and Poisson loss."""
+"""Focal cross-entropies: cross-entropy scaled down on well-classified examples."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from lamina.backend.config import epsilon
 from lamina.losses import _ops as K
 from lamina.losses.loss import LossFunctionWrapper, check_same_shape
 from lamina.losses.probabilistic import (
-    _bce_lamina,
     _check_axis,
     _check_bool,
     _check_smoothing,
@@ -41,9 +40,6 @@ def _check_gamma(gamma) -> float:
     if g < 0:
         raise ValueError(f"`gamma` must be non-negative, received {gamma!r}.")
     return g
-
-
-# --- focal cross-entropies --------------------------------------------------------------------
 
 
 def binary_focal_crossentropy(
@@ -169,117 +165,3 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
         )
         for k, v in self._fn_kwargs.items():
             setattr(self, k, v)
-
-
-# --- hinge losses -------------------------------------------------------------------------
-
-
-def _signed_labels(yt: Tensor) -> Tensor:
-    """Labels in {0, 1} become {-1, 1} (Keras converts them for the hinge losses)."""
-    v = yt._value
-    if v.size and np.all((v == 0) | (v == 1)):
-        return Tensor(v * np.asarray(2, v.dtype) - np.asarray(1, v.dtype))
-    return yt
-
-
-def hinge(y_true, y_pred) -> Tensor:
-    """``mean(maximum(1 - y_true * y_pred, 0), axis=-1)``; labels -1/1 (or 0/1)."""
-    yt, yp = _prepare(y_true, y_pred, "hinge")
-    yt = _signed_labels(yt)
-    m = K.maximum(K.subtract(K.const(1.0, yp), K.multiply(yt, yp)), 0.0)
-    return K.mean(m, axis=-1)
-
-
-def squared_hinge(y_true, y_pred) -> Tensor:
-    """``mean(square(maximum(1 - y_true * y_pred, 0)), axis=-1)``."""
-    yt, yp = _prepare(y_true, y_pred, "squared_hinge")
-    yt = _signed_labels(yt)
-    m = K.maximum(K.subtract(K.const(1.0, yp), K.multiply(yt, yp)), 0.0)
-    return K.mean(K.square(m), axis=-1)
-
-
-def categorical_hinge(y_true, y_pred) -> Tensor:
-    """``maximum(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)``."""
-    yt, yp = _prepare(y_true, y_pred, "categorical_hinge")
-    pos = K.reduce_sum(K.multiply(yt, yp), axis=-1)
-    neg = K.reduce_max(K.multiply(K.subtract(K.const(1.0, yt), yt), yp), axis=-1)
-    return K.maximum(K.add(K.subtract(neg, pos), K.const(1.0, pos)), 0.0)
-
-
-class Hinge(LossFunctionWrapper):
-    """Hinge loss for labels -1/1 (0/1 labels are converted)."""
-
-    def __init__(self, reduction="sum_over_batch_size", name: str = "hinge", dtype=None) -> None:
-        super().__init__(hinge, reduction=reduction, name=name, dtype=dtype)
-
-
-class SquaredHinge(LossFunctionWrapper):
-    """Squared hinge loss for labels -1/1 (0/1 labels are converted)."""
-
-    def __init__(
-        self, reduction="sum_over_batch_size", name: str = "squared_hinge", dtype=None
-    ) -> None:
-        super().__init__(squared_hinge, reduction=reduction, name=name, dtype=dtype)
-
-
-class CategoricalHinge(LossFunctionWrapper):
-    """Categorical hinge loss for one-hot labels."""
-
-    def __init__(
-        self, reduction="sum_over_batch_size", name: str = "categorical_hinge", dtype=None
-    ) -> None:
-        super().__init__(categorical_hinge, reduction=reduction, name=name, dtype=dtype)
-
-
-# --- divergences --------------------------------------------------------------------------
-
-
-def kl_divergence(y_true, y_pred) -> Tensor:
-    """``sum(y_true * log(y_true / y_pred), axis=-1)`` with both clipped to ``[eps, 1]``."""
-    yt, yp = _prepare(y_true, y_pred, "kl_divergence")
-    eps = epsilon()
-    t = K.clip(yt, eps, 1.0)
-    p = K.clip(yp, eps, 1.0)
-    return K.reduce_sum(K.multiply(t, K.log(K.divide(t, p))), axis=-1)
-
-
-def poisson(y_true, y_pred) -> Tensor:
-    """``mean(y_pred - y_true * log(y_pred + eps), axis=-1)``."""
-    yt, yp = _prepare(y_true, y_pred, "poisson")
-    lg = K.log(K.add(yp, K.const(epsilon(), yp)))
-    return K.mean(K.subtract(yp, K.multiply(yt, lg)), axis=-1)
-
-
-class KLDivergence(LossFunctionWrapper):
-    """Kullback-Leibler divergence between label and predicted distributions."""
-
-    def __init__(
-        self, reduction="sum_over_batch_size", name: str = "kl_divergence", dtype=None
-    ) -> None:
-        super().__init__(kl_divergence, reduction=reduction, name=name, dtype=dtype)
-
-
-class Poisson(LossFunctionWrapper):
-    """Poisson loss: ``mean(y_pred - y_true * log(y_pred))``."""
-
-    def __init__(self, reduction="sum_over_batch_size", name: str = "poisson", dtype=None) -> None:
-        super().__init__(poisson, reduction=reduction, name=name, dtype=dtype)
-
-
-__all__ = [
-    "BinaryFocalCrossentropy",
-    "CategoricalFocalCrossentropy",
-    "Hinge",
-    "SquaredHinge",
-    "CategoricalHinge",
-    "KLDivergence",
-    "Poisson",
-    "binary_focal_crossentropy",
-    "categorical_focal_crossentropy",
-    "hinge",
-    "squared_hinge",
-    "categorical_hinge",
-    "kl_divergence",
-    "poisson",
-    "_bce_lamina",
-]
