@@ -20,6 +20,12 @@ METRIC_ALIASES: dict[str, str] = {
     "acc": "accuracy",
 }
 
+#: Keras 2.2 loss names -> the tf.keras 2.x / Keras 3 name (``losses.get`` looks here).
+LOSS_ALIASES: dict[str, str] = {
+    "cosine_proximity": "cosine_similarity",
+    "cosine": "cosine_similarity",
+}
+
 #: History keys: the Keras 2 name a user may read -> the key lamina stores.
 HISTORY_KEY_ALIASES: dict[str, str] = {
     "acc": "accuracy",
@@ -88,3 +94,21 @@ def rename_kwargs(kind: str, kwargs: dict) -> dict:
             raise TypeError(f"Both `{key}` and `{new}` were given; they are the same argument.")
         out[new] = value
     return out
+
+
+#: Keras 3 layer-config keys for features lamina does not have, accepted (and dropped) when
+#: they hold their "off" value, so Keras-written files load: key -> the off values.
+INERT_LAYER_KWARGS: dict[str, tuple] = {
+    "quantization_config": (None,),
+    "lora_rank": (None, 0),
+    "lora_alpha": (None,),
+    "lora_enabled": (False, None),
+}
+
+
+def drop_inert_kwargs(kwargs: dict) -> dict:
+    """Remove :data:`INERT_LAYER_KWARGS` entries that are switched off."""
+    for key, off in INERT_LAYER_KWARGS.items():
+        if key in kwargs and kwargs[key] in off:
+            del kwargs[key]
+    return kwargs

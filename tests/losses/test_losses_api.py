@@ -209,3 +209,7 @@ def test_labels_that_do_not_fit_the_loss():
         L.MeanSquaredError()(np.ones((4, 3)), np.ones((4, 2)))
     with pytest.raises(TypeError, match="numeric"):
         L.BinaryCrossentropy()(np.array(["a", "b"]), probs[:, :1])
+
+
+def test_keras_2_2_loss_names():
+    assert L.get("cosine_proximity") is L.cosine_similarity

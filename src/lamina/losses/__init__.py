@@ -174,6 +174,10 @@ def deserialize(name, custom_objects: dict | None = None):
     if isinstance(name, str):
         if name in objects:
             return objects[name]
+        from lamina.legacy import LOSS_ALIASES
+
+        if LOSS_ALIASES.get(name) in objects:
+            return objects[LOSS_ALIASES[name]]
         raise _unknown(name, objects)
     raise TypeError(f"Cannot deserialize a loss from {name!r}: expected a string or a dict.")
 
