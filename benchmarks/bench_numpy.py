@@ -7,6 +7,7 @@ update, a validation pass each epoch. No framework, no preallocated buffers, no 
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -84,7 +85,7 @@ class HandMLP:
             return
         self.t += 1
         b1, b2, eps = 0.9, 0.999, 1e-7
-        lr_t = self.lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        lr_t = self.lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)  # a Python float: stays float32
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
             m += (1 - b1) * (g - m)
             v += (1 - b2) * (g * g - v)
