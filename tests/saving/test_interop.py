@@ -7,7 +7,6 @@ also loaded by real Keras, live.
 
 import os
 import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -100,4 +99,3 @@ def test_real_keras_loads_lamina_files(tmp_path, ext):
                          timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "OK" in out.stdout
-    del sys

@@ -1,15 +1,12 @@
 """Loading never runs code from a file, and bad files fail with lamina's documented error."""
 
-import io
 import json
-import os
 import zipfile
 
 import numpy as np
 import pytest
 from conftest import make_model, toy_data
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import lamina as keras
 from lamina.models import load_model
@@ -146,4 +143,3 @@ def test_fuzz_mutated_files_only_raise_model_file_error(tmp_path_factory, data):
         load_model(str(target))
     except ModelFileError:
         pass
-    del io, os

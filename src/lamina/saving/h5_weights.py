@@ -54,15 +54,12 @@ def read_array(dataset, where: str, path) -> np.ndarray:
         raise ModelFileError(path, f"'{where}' cannot be read ({type(e).__name__}: {e})") from None
 
 
-def _vars_group(h5, path: str, layer, container_groups: dict | None):
-    """The file's vars group for ``layer``: by Keras path, else by the layer's name."""
-    group = h5.get(vars_path(path))
-    name = getattr(layer, "name", None)
-    if group is not None and (name is None or group.attrs.get("name", name) == name):
-        return group
-    if container_groups and name in container_groups:
-        return container_groups[name]
-    return group
+def _vars_group(h5, path: str, layer, by_name: dict | None):
+    """The file's vars group for ``layer``: by the layer's name when the container's layer
+    names all match the file's, else by Keras's object path."""
+    if by_name is not None:
+        return by_name.get(getattr(layer, "name", None))
+    return h5.get(vars_path(path))
 
 
 def _groups_by_name(h5, path: str) -> dict:
@@ -85,14 +82,19 @@ def load_model_weights(h5, model, path, skip_mismatch: bool = False,
 
     if not isinstance(h5, h5py.Group):
         raise ModelFileError(path, "not an HDF5 weights file")
-    containers: dict[str, dict] = {}
+    containers: dict[str, dict | None] = {}
+    for p, layer in walk(model):
+        if sublayers(layer) is not None and p not in containers:
+            names = _groups_by_name(h5, p)
+            ours = [getattr(c, "name", None) for c in sublayers(layer)]
+            containers[p] = names if ours and all(n in names for n in ours) else None
     problems = []
     for p, layer in walk(model):
         parent = p.rsplit("/layers/", 1)[0] if "/layers/" in p else ""
-        if p and parent not in containers:
-            containers[parent] = _groups_by_name(h5, parent)
         variables = own_variables(layer)
         group = _vars_group(h5, p, layer, containers.get(parent) if p else None)
+        if group is None and p and containers.get(parent) is not None:
+            group = h5.get(vars_path(p))
         if not variables:
             continue
         lname = getattr(layer, "name", p or "model")
@@ -129,21 +131,39 @@ def load_model_weights(h5, model, path, skip_mismatch: bool = False,
 
 
 def restore_optimizer(optimizer, model, arrays: list, path) -> None:
-    """Build the optimizer's slots for the model's variables and fill them from ``arrays``."""
-    build = getattr(optimizer, "build", None)
-    if callable(build) and not getattr(optimizer, "built", False):
-        build(list(getattr(model, "trainable_variables", [])))
+    """Fill the optimizer's state from ``arrays`` (Keras 3 order), building its slots for the
+    model's variables first when the file holds them. A file saved before any training step
+    holds only the counters; a state that does not fit is skipped with a warning, as Keras
+    does, and the optimizer starts fresh."""
+    import warnings
+
     variables = optimizer_variables(optimizer)
+    build = getattr(optimizer, "build", None)
+    if len(arrays) != len(variables) and callable(build) and not getattr(optimizer, "built",
+                                                                          False):
+        build(list(getattr(model, "trainable_variables", [])))
+        variables = optimizer_variables(optimizer)
+    problem = None
+    if 0 < len(arrays) < len(variables) and all(np.ndim(a) == 0 for a in arrays) and all(
+        np.ndim(v._value) == 0 for v in variables[: len(arrays)]
+    ):
+        # Saved before any training step: only the counters (iterations, learning rate).
+        for v, a in zip(variables, arrays):
+            v.assign(a)
+        return
     if len(variables) != len(arrays):
-        raise ModelFileError(
-            path,
-            f"the optimizer has {len(variables)} variables, the file stores {len(arrays)}",
-        )
+        problem = f"the optimizer has {len(variables)} variables, the file stores {len(arrays)}"
+    else:
+        for v, a in zip(variables, arrays):
+            if tuple(np.shape(v._value)) != a.shape:
+                problem = (f"optimizer variable shape {tuple(np.shape(v._value))} != "
+                           f"file {a.shape}")
+                break
+    if problem is not None:
+        warnings.warn(f"'{path}': skipping the optimizer state ({problem}); the optimizer "
+                      "starts fresh.", stacklevel=3)
+        return
     for v, a in zip(variables, arrays):
-        if tuple(np.shape(v._value)) != a.shape:
-            raise ModelFileError(
-                path, f"optimizer variable shape {tuple(np.shape(v._value))} != file {a.shape}"
-            )
         v.assign(a)
 
 

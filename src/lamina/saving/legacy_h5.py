@@ -75,6 +75,7 @@ def save_legacy_h5(model, filepath, include_optimizer: bool = True) -> None:
             h5.attrs["model_config"] = json.dumps(model_config, default=_json_default)
             if include_optimizer and compile_config:
                 training = {k: v for k, v in compile_config.items() if k != "optimizer"}
+                training["loss"] = _full_loss_names(training.get("loss"))
                 training["optimizer_config"] = compile_config.get("optimizer")
                 h5.attrs["training_config"] = json.dumps(training, default=_json_default)
             save_weights_to_group(h5.create_group("model_weights"), model)
@@ -88,6 +89,26 @@ def save_legacy_h5(model, filepath, include_optimizer: bool = True) -> None:
                     og.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
                     for n, v in zip(names, variables):
                         og.create_dataset(n, data=np.asarray(v._value))
+
+
+#: Short loss names Keras 3's HDF5 loader cannot resolve (it finds the metric of that name).
+_LOSS_FULL_NAMES = {
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+}
+
+
+def _full_loss_names(loss):
+    """Write losses by their full names so that Keras 3 reads the training config back."""
+    if isinstance(loss, str):
+        return _LOSS_FULL_NAMES.get(loss, loss)
+    if isinstance(loss, list):
+        return [_full_loss_names(v) for v in loss]
+    if isinstance(loss, dict) and "class_name" not in loss:
+        return {k: _full_loss_names(v) for k, v in loss.items()}
+    return loss
 
 
 def _attr_list(group, key: str, path) -> list[str]:
@@ -215,12 +236,42 @@ def _restore_legacy_optimizer(h5, model, path) -> None:
     try:
         names = _attr_list(og, "weight_names", path)
         arrays = [read_array(og[n], n, path) for n in names]
-        restore_optimizer(opt, model, arrays, path)
-    except ModelFileError as e:
+    except (ModelFileError, KeyError) as e:
         warnings.warn(
             f"'{path}': the optimizer state could not be restored ({e.reason}); the optimizer "
             "starts fresh.", stacklevel=3,
         )
+        return
+    restore_optimizer(opt, model, _keras3_order(arrays, names, opt, model), path)
+
+
+def _keras3_order(arrays: list, names: list[str], opt, model) -> list:
+    """Put a tf.keras optimizer state in Keras 3 order: ``iterations``, ``learning_rate``,
+    then each variable's slots together. tf.keras 2.11+ files list ``iteration`` then the
+    slots per variable (no rate); older files (OptimizerV2) list one slot kind for every
+    variable, then the next kind."""
+    from lamina.saving.h5_weights import optimizer_variables
+
+    if callable(getattr(opt, "build", None)) and not getattr(opt, "built", False):
+        opt.build(list(getattr(model, "trainable_variables", [])))
+    ours = optimizer_variables(opt)
+    if not names or len(arrays) != len(names):
+        return arrays
+    head, slots, slot_names = arrays[:1], arrays[1:], names[1:]
+    if names[0].split(":")[0].endswith("/iter") and slot_names:  # OptimizerV2 names
+        kinds: list[str] = []
+        for n in slot_names:
+            kind = n.rsplit("/", 1)[-1].split(":")[0]
+            if kind not in kinds:
+                kinds.append(kind)
+        if len(kinds) > 1 and len(slot_names) % len(kinds) == 0:
+            n_vars = len(slot_names) // len(kinds)
+            slots = [slots[k * n_vars + i] for i in range(n_vars) for k in range(len(kinds))]
+    if len(head) + len(slots) + 1 == len(ours) and len(ours) > 1:
+        lr = np.asarray(ours[1]._value).copy()
+        if lr.shape == ():
+            return head + [lr] + slots
+    return head + slots
 
 
 def _json_attr(raw, name: str, path) -> dict:
