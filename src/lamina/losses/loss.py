@@ -164,7 +164,9 @@ def align_ranks_np(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def check_same_shape(y_true, y_pred, what: str) -> None:
-    ts, ps = tuple(y_true.shape), tuple(y_pred.shape)
+    ts, ps = y_true._value.shape, y_pred._value.shape
+    if ts == ps:
+        return
     try:
         np.broadcast_shapes(ts, ps)
     except ValueError:
