@@ -15,6 +15,7 @@ Callbacks see ``params`` as the active Keras generation showed them: tf.keras 2.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Iterator
 
 from lamina.callbacks.callback import Callback
@@ -28,19 +29,12 @@ _RUN_INFO_KEYS = ("samples", "val_samples", "batch_size", "do_validation")
 
 def resolve_verbose(verbose) -> int:
     """``'auto'`` -> 1, ``True``/``False`` -> 1/0, a non-negative int -> itself (as Keras)."""
-    if isinstance(verbose, str):
-        if verbose == "auto":
-            return 1
-        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2 (or a bool), received {verbose!r}")
+    if isinstance(verbose, str) and verbose == "auto":
+        return 1
     if isinstance(verbose, bool):
         return int(verbose)
-    try:
-        import numbers
-
-        if isinstance(verbose, numbers.Integral) and int(verbose) >= 0:
-            return int(verbose)
-    except TypeError:
-        pass
+    if isinstance(verbose, numbers.Integral) and verbose >= 0:
+        return int(verbose)
     raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2 (or a bool), received {verbose!r}")
 
 
