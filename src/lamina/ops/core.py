@@ -118,7 +118,9 @@ def as_tensor_pair(a, b, op: str) -> tuple[Tensor, Tensor]:
             return Tensor(np.array(a, dtype=dt)), b
         return Tensor(_to_array(a, _scalar_dtype(a, b._value.dtype))), b
     a = convert_to_tensor(a)
-    return a, Tensor(_to_array(b, a._value.dtype))
+    if type(b) is float and a._value.dtype.kind in "iub":
+        raise _float_into_int(op, b, a)
+    return a, Tensor(_to_array(b, _scalar_dtype(b, a._value.dtype)))
 
 
 def _float_into_int(op: str, value: float, t: Tensor) -> TypeError:

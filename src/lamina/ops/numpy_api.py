@@ -189,7 +189,20 @@ def swapaxes(x, axis1, axis2) -> Tensor:
 
 def moveaxis(x, source, destination) -> Tensor:
     t = _t(x)
-    perm = list(np.moveaxis(np.arange(t.ndim), source, destination))
+    nd = t.ndim
+    src = [int(a) % nd for a in (source if isinstance(source, (list, tuple)) else [source])]
+    dst = [
+        int(a) % nd
+        for a in (destination if isinstance(destination, (list, tuple)) else [destination])
+    ]
+    if len(src) != len(dst):
+        raise ValueError(
+            f"moveaxis: `source` {source} and `destination` {destination} must "
+            "have the same number of axes."
+        )
+    perm = [n for n in range(nd) if n not in src]
+    for d, s in sorted(zip(dst, src)):
+        perm.insert(d, s)
     return _a.transpose(t, perm)
 
 
@@ -261,8 +274,10 @@ def arange(start, stop=None, step=1, dtype=None) -> Tensor:
 
 
 def full(shape, fill_value, dtype=None) -> Tensor:
+    from lamina.backend.config import floatx
+
     v = _to_array(fill_value)
-    d = v.dtype if dtype is None else as_dtype(dtype)._np
+    d = np.dtype(floatx()) if dtype is None else as_dtype(dtype)._np
     return Tensor(np.full(_c._shape(shape, "full"), v, dtype=d))
 
 
@@ -631,3 +646,116 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
 
 
 __all__ += ["conv", "depthwise_conv", "max_pool", "average_pool"]
+
+
+# --- Keras 3 type promotion for two-operand ops ---------------------------------------------
+def _promote(x1, x2, op: str):
+    """Keras 3 promotion: an int tensor meeting a Python float (or float data) becomes float;
+    two tensors of different float widths meet at the wider one."""
+    from lamina.backend.config import floatx
+
+    a = x1 if isinstance(x1, Tensor) else None
+    b = x2 if isinstance(x2, Tensor) else None
+    if a is None and b is None:
+        a = x1 = convert_to_tensor(x1)
+    t = a if a is not None else b
+    other = x2 if t is a else x1
+    k = t._value.dtype.kind
+    if isinstance(other, Tensor):
+        if other._value.dtype != t._value.dtype:
+            dt = np.result_type(t._value.dtype, other._value.dtype)
+            if dt == np.float64 and {t._value.dtype.kind, other._value.dtype.kind} == {"f", "i"}:
+                dt = np.result_type(
+                    *(v._value.dtype for v in (t, other) if v._value.dtype.kind == "f")
+                )
+            return cast(x1, dt), cast(x2, dt)
+        return x1, x2
+    if k in "iub":
+        od = np.asarray(_to_array(other)).dtype
+        if od.kind == "f":
+            fx = floatx() if not isinstance(other, np.ndarray) else od
+            return cast(t, fx) if t is x1 else x1, cast(t, fx) if t is x2 else x2
+    return x1, x2
+
+
+def _kbinary(fn):
+    def op(x1, x2):
+        a, b = _promote(x1, x2, fn.__name__)
+        return fn(a, b)
+
+    op.__name__ = fn.__name__
+    op.__doc__ = f"``keras.ops.{fn.__name__}`` with Keras 3 type promotion."
+    return op
+
+
+def _int_to_float(x):
+    from lamina.backend.config import floatx
+
+    t = _t(x)
+    return cast(t, floatx()) if t._value.dtype.kind in "iub" else t
+
+
+def divide(x1, x2) -> Tensor:
+    """True division; integers divide as floatx (Keras 3)."""
+    a, b = _promote(x1, x2, "divide")
+    a = _t(a) if not isinstance(b, Tensor) else a
+    if isinstance(a, Tensor) and a._value.dtype.kind in "iub":
+        a = _int_to_float(a)
+    if isinstance(b, Tensor) and b._value.dtype.kind in "iub":
+        b = _int_to_float(b)
+    return _core_divide(a, b)
+
+
+true_divide = divide
+
+
+def count_nonzero(x, axis=None) -> Tensor:
+    return _r.count_nonzero(x, axis=axis, dtype="int32")
+
+
+def gelu(x, approximate=True) -> Tensor:
+    """Keras 3 ``ops.gelu`` (tanh approximation by default)."""
+    return _n.gelu(x, approximate=approximate)
+
+
+from lamina.ops import (
+    comparison as _cmp,  # noqa: E402
+    core as _core,  # noqa: E402
+)
+
+_core_divide = _core.divide
+add = _kbinary(_core.add)
+subtract = _kbinary(_core.subtract)
+multiply = _kbinary(_core.multiply)
+maximum = _kbinary(_e.maximum)
+minimum = _kbinary(_e.minimum)
+power = _kbinary(_e.pow)
+mod = _kbinary(_e.floormod)
+floor_divide = _kbinary(_e.floordiv)
+equal = _kbinary(_cmp.equal)
+not_equal = _kbinary(_cmp.not_equal)
+greater = _kbinary(_cmp.greater)
+greater_equal = _kbinary(_cmp.greater_equal)
+less = _kbinary(_cmp.less)
+less_equal = _kbinary(_cmp.less_equal)
+
+__all__ += [
+    "divide",
+    "true_divide",
+    "count_nonzero",
+    "gelu",
+    "add",
+    "subtract",
+    "multiply",
+    "maximum",
+    "minimum",
+    "power",
+    "mod",
+    "floor_divide",
+    "equal",
+    "not_equal",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+]
