@@ -203,3 +203,17 @@ def test_unknown_target_off_terminal_prints_progress_lines(capsys):
     bar.update(9, [("loss", 1.0)])
     lines = capsys.readouterr().out.splitlines()
     assert [ln[:15] for ln in lines] == ["      5/Unknown", "      9/Unknown"]
+
+
+def test_notebook_gets_plain_final_lines_even_on_a_tty(monkeypatch):
+    import types
+
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    bar = Progbar(3)
+    bar.update(1, [("loss", 1.0)])
+    bar.update(3, [("loss", 1.0)])
+    out = tty.getvalue()
+    assert "\r" not in out and "\b" not in out
+    assert out.startswith("3/3 [") and out.count("\n") == 1
