@@ -10,6 +10,8 @@ from lamina.autodiff.tensor import Tensor
 from lamina.dtypes import as_dtype
 from lamina.ops import (
     array_ops as _a,
+    comparison as _cmp,
+    core as _core,
     creation as _c,
     elementwise as _e,
     linalg as _l,
@@ -20,9 +22,9 @@ from lamina.ops.core import (
     _to_array,
     cast,
     convert_to_tensor,
-    divide,
+    divide as _divide,
     log,
-    multiply,
+    multiply as _multiply,
     reduce_sum,
     reshape as _reshape,
 )
@@ -122,8 +124,8 @@ def average(x, axis=None, weights=None) -> Tensor:
         shape = [1] * t.ndim
         shape[int(axis)] = -1
         w = _reshape(w, shape)
-    den = reduce_sum(multiply(_c.ones_like(t), w), axis=axis)
-    return divide(reduce_sum(multiply(t, w), axis=axis), den)
+    den = reduce_sum(_multiply(_c.ones_like(t), w), axis=axis)
+    return _divide(reduce_sum(_multiply(t, w), axis=axis), den)
 
 
 def _float(x) -> Tensor:
@@ -249,13 +251,13 @@ def take_along_axis(x, indices, axis=None) -> Tensor:
 def tril(x, k=0) -> Tensor:
     t = _t(x)
     m, n = t._value.shape[-2:]
-    return multiply(t, Tensor(np.tri(m, n, int(k), dtype=t._value.dtype)))
+    return _multiply(t, Tensor(np.tri(m, n, int(k), dtype=t._value.dtype)))
 
 
 def triu(x, k=0) -> Tensor:
     t = _t(x)
     m, n = t._value.shape[-2:]
-    return multiply(t, Tensor(1 - np.tri(m, n, int(k) - 1, dtype=t._value.dtype)))
+    return _multiply(t, Tensor(1 - np.tri(m, n, int(k) - 1, dtype=t._value.dtype)))
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1) -> Tensor:
@@ -337,32 +339,16 @@ def clip(x, x_min, x_max) -> Tensor:
     return _e.clip_by_value(x, x_min, x_max)
 
 
-def power(x1, x2) -> Tensor:
-    return _e.pow(x1, x2)
-
-
 def absolute(x) -> Tensor:
     return _e.abs(x)
 
 
-def true_divide(x1, x2) -> Tensor:
-    return divide(x1, x2)
-
-
-def mod(x1, x2) -> Tensor:
-    return _e.floormod(x1, x2)
-
-
-def floor_divide(x1, x2) -> Tensor:
-    return _e.floordiv(x1, x2)
-
-
 def log2(x) -> Tensor:
-    return divide(log(x), float(np.log(2.0)))
+    return _divide(log(x), float(np.log(2.0)))
 
 
 def log10(x) -> Tensor:
-    return divide(log(x), float(np.log(10.0)))
+    return _divide(log(x), float(np.log(10.0)))
 
 
 def arccos(x) -> Tensor:
@@ -396,9 +382,9 @@ def isfinite(x) -> Tensor:
 def dot(x1, x2) -> Tensor:
     a, b = _t(x1), _t(x2)
     if a.ndim == 0 or b.ndim == 0:
-        return multiply(a, b)
+        return _multiply(a, b)
     if a.ndim == 1 and b.ndim == 1:
-        return reduce_sum(multiply(a, b))
+        return reduce_sum(_multiply(a, b))
     if b.ndim == 1:
         return _l.matvec(a, b)
     if a.ndim == 1:
@@ -407,17 +393,17 @@ def dot(x1, x2) -> Tensor:
 
 
 def outer(x1, x2) -> Tensor:
-    return multiply(_reshape(x1, (-1, 1)), _reshape(x2, (1, -1)))
+    return _multiply(_reshape(x1, (-1, 1)), _reshape(x2, (1, -1)))
 
 
 def vdot(x1, x2) -> Tensor:
-    return reduce_sum(multiply(_reshape(x1, (-1,)), _reshape(x2, (-1,))))
+    return reduce_sum(_multiply(_reshape(x1, (-1,)), _reshape(x2, (-1,))))
 
 
 def round(x, decimals=0) -> Tensor:  # noqa: A001
     if decimals:
         s = 10.0 ** int(decimals)
-        return divide(_e.round(multiply(x, s)), s)
+        return _divide(_e.round(_multiply(x, s)), s)
     return _e.round(x)
 
 
@@ -434,7 +420,7 @@ def binary_crossentropy(target, output, from_logits=False) -> Tensor:
         return _n.sigmoid_cross_entropy_with_logits(labels=t, logits=out)
     eps = 1e-7
     o = _e.clip_by_value(out, eps, 1 - eps)
-    return -(multiply(t, log(o)) + multiply(1 - t, log(1 - o)))
+    return -(_multiply(t, log(o)) + _multiply(1 - t, log(1 - o)))
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
@@ -442,9 +428,9 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tens
     t = convert_to_tensor(_to_array(target, out._value.dtype))
     if from_logits:
         return _n.softmax_cross_entropy_with_logits(t, out, axis=axis)
-    o = divide(out, reduce_sum(out, axis=axis, keepdims=True))
+    o = _divide(out, reduce_sum(out, axis=axis, keepdims=True))
     o = _e.clip_by_value(o, 1e-7, 1 - 1e-7)
-    return -reduce_sum(multiply(t, log(o)), axis=axis)
+    return -reduce_sum(_multiply(t, log(o)), axis=axis)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
@@ -478,7 +464,7 @@ def leaky_relu(x, negative_slope=0.2) -> Tensor:
 
 def normalize(x, axis=-1, order=2) -> Tensor:
     t = _float(x)
-    return divide(t, _e.maximum(_l.norm(t, ord=order, axis=axis, keepdims=True), 1e-12))
+    return _divide(t, _e.maximum(_l.norm(t, ord=order, axis=axis, keepdims=True), 1e-12))
 
 
 def one_hot(x, num_classes, axis=-1, dtype=None) -> Tensor:
@@ -493,7 +479,7 @@ def slice(inputs, start_indices, shape) -> Tensor:  # noqa: A001
 arcsinh, arccosh, arctanh = _e.asinh, _e.acosh, _e.atanh
 erf, log_sigmoid = _e.erf, _e.log_sigmoid
 silu = swish = _n.silu
-gelu, elu, selu, relu6, hard_sigmoid = _n.gelu, _n.elu, _n.selu, _n.relu6, _n.hard_sigmoid
+elu, selu, relu6, hard_sigmoid = _n.elu, _n.selu, _n.relu6, _n.hard_sigmoid
 trace, diag, moments = _l.trace, _l.diag, _n.moments
 
 __all__ = [
@@ -703,7 +689,7 @@ def divide(x1, x2) -> Tensor:
         a = _int_to_float(a)
     if isinstance(b, Tensor) and b._value.dtype.kind in "iub":
         b = _int_to_float(b)
-    return _core_divide(a, b)
+    return _divide(a, b)
 
 
 true_divide = divide
@@ -718,12 +704,6 @@ def gelu(x, approximate=True) -> Tensor:
     return _n.gelu(x, approximate=approximate)
 
 
-from lamina.ops import (
-    comparison as _cmp,  # noqa: E402
-    core as _core,  # noqa: E402
-)
-
-_core_divide = _core.divide
 add = _kbinary(_core.add)
 subtract = _kbinary(_core.subtract)
 multiply = _kbinary(_core.multiply)
