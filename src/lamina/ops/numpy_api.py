@@ -664,8 +664,17 @@ def _promote(x1, x2, op: str):
     return x1, x2
 
 
+_PY_NUM = (int, float)
+
+
 def _kbinary(fn):
     def op(x1, x2):
+        if isinstance(x1, Tensor) and isinstance(x2, Tensor) and x1._value.dtype == x2._value.dtype:
+            return fn(x1, x2)  # the common cases pay nothing for promotion
+        if isinstance(x1, Tensor) and type(x2) in _PY_NUM and x1._value.dtype.kind in "fc":
+            return fn(x1, x2)
+        if isinstance(x2, Tensor) and type(x1) in _PY_NUM and x2._value.dtype.kind in "fc":
+            return fn(x1, x2)
         a, b = _promote(x1, x2, fn.__name__)
         return fn(a, b)
 
