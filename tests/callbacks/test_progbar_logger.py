@@ -234,3 +234,29 @@ def test_keras23_keeps_metric_names_as_written(model, capsys):
     ]
     assert list(h.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
     assert h.params["metrics"] == ["loss", "accuracy", "val_loss", "val_accuracy"]
+
+
+def test_disable_interactive_logging_sends_output_to_logging(model, capsys, caplog):
+    import logging
+
+    from lamina.utils import (
+        disable_interactive_logging,
+        enable_interactive_logging,
+        is_interactive_logging_enabled,
+    )
+
+    disable_interactive_logging()
+    try:
+        assert not is_interactive_logging_enabled()
+        es = cbks.EarlyStopping(monitor="loss", verbose=1)
+        with caplog.at_level(logging.INFO, logger="lamina"):
+            simulate_fit(
+                model, [es], epochs=3, steps=2, verbose=1, epoch_logs=lambda e: {"loss": 1.0}
+            )
+    finally:
+        enable_interactive_logging()
+    assert capsys.readouterr().out == ""
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0] == "Epoch 1/3"
+    assert messages[1].startswith("2/2 [")
+    assert messages[-1] == "Epoch 00002: early stopping"

@@ -22,6 +22,7 @@ from lamina.callbacks.callback import Callback
 from lamina.callbacks.history import History
 from lamina.callbacks.progbar_logger import ProgbarLogger
 from lamina.utils import output_style as _style
+from lamina.utils.console import print_msg
 
 # Keys the trainer may pass that are run information rather than tf.keras 2.x params.
 _RUN_INFO_KEYS = ("samples", "val_samples", "batch_size", "do_validation")
@@ -212,7 +213,9 @@ class CallbackList(Callback):
             and info.get("samples") is not None
             and info.get("val_samples")
         ):
-            print(f"Train on {info['samples']} samples, validate on {info['val_samples']} samples")
+            print_msg(
+                f"Train on {info['samples']} samples, validate on {info['val_samples']} samples"
+            )
         for cb in self.callbacks:
             cb.on_train_begin(logs)
 

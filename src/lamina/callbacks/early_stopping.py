@@ -12,6 +12,7 @@ from lamina.callbacks.monitor import (
     infer_mode,
     monitor_value,
 )
+from lamina.utils.console import print_msg
 
 
 class EarlyStopping(Callback):
@@ -108,10 +109,10 @@ class EarlyStopping(Callback):
 
     def on_train_end(self, logs=None) -> None:
         if self.stopped_epoch > 0 and self.verbose > 0:
-            print(f"Epoch {self.stopped_epoch + 1:05d}: early stopping")
+            print_msg(f"Epoch {self.stopped_epoch + 1:05d}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print(
+                print_msg(
                     "Restoring model weights from the end of the best epoch: "
                     f"{self.best_epoch + 1}."
                 )

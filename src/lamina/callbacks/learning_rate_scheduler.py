@@ -11,6 +11,7 @@ import numpy as np
 from lamina.callbacks._lr import get_lr, set_lr
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.monitor import check_verbose
+from lamina.utils.console import print_msg
 
 _OWNER = "LearningRateScheduler"
 
@@ -86,7 +87,9 @@ class LearningRateScheduler(Callback):
         lr = _as_rate(lr, epoch)
         set_lr(self.model, lr, _OWNER)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1:05d}: LearningRateScheduler setting learning rate to {lr}.")
+            print_msg(
+                f"\nEpoch {epoch + 1:05d}: LearningRateScheduler setting learning rate to {lr}."
+            )
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         if logs is not None:

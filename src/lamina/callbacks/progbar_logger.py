@@ -6,6 +6,7 @@ import time
 
 from lamina.callbacks.callback import Callback
 from lamina.utils import output_style as _style
+from lamina.utils.console import print_msg
 
 
 class ProgbarLogger(Callback):
@@ -81,7 +82,7 @@ class ProgbarLogger(Callback):
         self._reset_progbar()
         self._maybe_init_progbar()
         if self.verbose and (self.epochs > 1 or _style.is_keras22()):
-            print(f"Epoch {epoch + 1}/{self.epochs}")
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None) -> None:
         self._batch_update(batch, logs)

@@ -13,6 +13,7 @@ from lamina.callbacks.monitor import (
     infer_mode,
     monitor_value,
 )
+from lamina.utils.console import print_msg
 
 _OWNER = "ReduceLROnPlateau"
 
@@ -109,7 +110,7 @@ class ReduceLROnPlateau(Callback):
                 new_lr = max(old_lr * self.factor, self.min_lr)
                 set_lr(self.model, new_lr, _OWNER)
                 if self.verbose > 0:
-                    print(
+                    print_msg(
                         f"\nEpoch {epoch + 1:05d}: ReduceLROnPlateau reducing learning rate to {new_lr}."
                     )
                 self.cooldown_counter = self.cooldown

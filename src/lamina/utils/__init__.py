@@ -29,6 +29,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "model_to_dot": ("lamina.utils.model_plot", "model_to_dot"),
     "Sequence": ("lamina.utils.sequence", "Sequence"),
     "PyDataset": ("lamina.utils.sequence", "PyDataset"),
+    "enable_interactive_logging": ("lamina.utils.console", "enable_interactive_logging"),
+    "disable_interactive_logging": ("lamina.utils.console", "disable_interactive_logging"),
+    "is_interactive_logging_enabled": ("lamina.utils.console", "is_interactive_logging_enabled"),
     "set_output_style": ("lamina.utils.output_style", "set_output_style"),
     "get_output_style": ("lamina.utils.output_style", "get_output_style"),
 }

@@ -18,11 +18,12 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from lamina.utils import output_style as _style
+from lamina.utils.console import is_interactive_logging_enabled, print_msg
 
 
 def _is_dynamic() -> bool:
     """In-place redraw only on a real terminal (not notebooks, pipes or captured output)."""
-    if "ipykernel" in sys.modules:
+    if "ipykernel" in sys.modules or not is_interactive_logging_enabled():
         return False
     stream = sys.stdout
     try:
@@ -229,9 +230,7 @@ class Progbar:
             message = bar + info
         if finalize or not self._dynamic_display:
             message += "\n"
-        stream = sys.stdout
-        stream.write(message)
-        stream.flush()
+        print_msg(message, line_break=False)
 
     def _line_v2(self, current: int, now: float) -> None:
         elapsed = f" - {now - self._start:.0f}s"
@@ -248,9 +247,7 @@ class Progbar:
             line += "\n"
             self._time_at_epoch_start = now
             self._time_at_epoch_end = None
-        stream = sys.stdout
-        stream.write(line)
-        stream.flush()
+        print_msg(line, line_break=False)
 
 
 __all__ = ["Progbar"]
