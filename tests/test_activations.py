@@ -143,6 +143,9 @@ XG = np.array([-2.3, -0.7, -0.2, 0.3, 0.9, 2.6])  # away from kinks
     lambda x: A.gelu(x, approximate=True), lambda x: A.relu(x, alpha=0.2, threshold=0.1),
     lambda x: A.relu(x, max_value=1.0), lambda x: A.softmax(x) * np.arange(6.0),
     lambda x: A.log_softmax(x) * np.arange(6.0), A.relu6,
+    A.tanh_shrink, A.squareplus, A.sparse_plus, A.hard_tanh, A.soft_shrink, A.hard_shrink,
+    lambda x: A.glu(x) * np.arange(3.0), lambda x: A.sparsemax(x) * np.arange(6.0),
+    lambda x: A.threshold(x, 0.1, -1.0),
 ], ids=lambda f: getattr(f, "__name__", "lambda"))
 def test_gradients_match_finite_differences(fn):
     x = lamina.constant(XG)
@@ -181,3 +184,40 @@ def test_inputs_and_bad_arguments():
         A.softmax(lamina.constant(1.0))
     with pytest.raises(TypeError, match="numeric"):
         A.tanh(np.array(["a"]))
+
+
+# Keras 3.15 values of its newer activations (sparsemax's second row is the exact simplex
+# projection [0, 0, 0.4, 0.6]; Keras 3.15's TF backend returns zeros there).
+# fmt: off
+REF3 = \
+{'hard_tanh': [-1.0, -1.0, -1.0, -1.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0],
+ 'hard_shrink': [-3.0, -2.5, -2.0, -1.5, -1.0, 0.0, 0.0, 0.0, 1.0, 1.5, 2.0, 2.5, 3.0],
+ 'soft_shrink': [-2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5],
+ 'tanh_shrink': [-2.00494528, -1.51338565, -1.03597236, -0.59485167, -0.23840582, -0.03788286,
+                 0.0, 0.03788286, 0.23840582, 0.59485167, 1.03597236, 1.51338565, 2.00494528],
+ 'squareplus': [0.30277562, 0.35078108, 0.41421354, 0.5, 0.61803401, 0.78077638, 1.0,
+                1.28077638, 1.61803401, 2.0, 2.41421366, 2.85078096, 3.30277562],
+ 'sparse_plus': [0.0, 0.0, 0.0, 0.0, 0.0, 0.0625, 0.25, 0.5625, 1.0, 1.5, 2.0, 2.5, 3.0],
+ 'sparse_sigmoid': [0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 0.5, 0.75, 1.0, 1.0, 1.0, 1.0, 1.0],
+ 'threshold': [-2.0, -2.0, -2.0, -2.0, -2.0, -2.0, -2.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0],
+ 'glu': [[0.95257413, 1.2449187], [-0.99330717, 0.0]],
+ 'sparsemax': [[0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.4, 0.6]],
+ 'sparsemax_ax0': [[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]],
+ 'squareplus_b1': [0.08113885, 0.09629118, 0.11803401, 0.15138781, 0.20710677, 0.309017, 0.5,
+                   0.809017, 1.20710683, 1.65138781, 2.11803389, 2.59629107, 3.08113885]}
+# fmt: on
+M4 = np.array([[1.0, 2.0, 3.0, 0.5], [-1.0, 0.0, 5.0, 5.2]], np.float32)
+
+
+@pytest.mark.parametrize("name", sorted(REF3))
+def test_newer_keras_3_activations(name):
+    calls = {
+        "threshold": lambda: A.threshold(X, 0.4, -2.0),
+        "glu": lambda: A.glu(M4),
+        "sparsemax": lambda: A.sparsemax(M4),
+        "sparsemax_ax0": lambda: A.sparsemax(M4, axis=0),
+        "squareplus_b1": lambda: A.squareplus(X, b=1),
+    }
+    out = calls.get(name, lambda: getattr(A, name)(X))()
+    np.testing.assert_allclose(out.numpy(), REF3[name], rtol=2e-6, atol=1e-7)
+    assert np.allclose(A.sparsemax(M4).numpy().sum(-1), 1.0)

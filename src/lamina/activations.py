@@ -299,6 +299,135 @@ def linear(x) -> Tensor:
     return x if isinstance(x, Tensor) else _x(x)
 
 
+# --- shrinkage and sparse functions (Keras 3) ----------------------------------------------
+
+
+def hard_tanh(x) -> Tensor:
+    """``clip(x, -1, 1)``."""
+    return K.clip(_x(x), -1.0, 1.0)
+
+
+def hard_shrink(x, threshold: float = 0.5) -> Tensor:
+    """``x`` where ``|x| > threshold``, else 0."""
+    x = _x(x)
+    t = _num(threshold, "threshold", "hard_shrink")
+    keep = np.abs(x._value) > t
+    return K.where(keep, x, K.const(np.zeros(x._value.shape), x))
+
+
+def soft_shrink(x, threshold: float = 0.5) -> Tensor:
+    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0."""
+    x = _x(x)
+    t = _num(threshold, "threshold", "soft_shrink")
+    v = x._value
+    shift = np.where(v > t, -t, np.where(v < -t, t, 0)).astype(v.dtype)
+    inside = np.abs(v) <= t
+    return K.where(~inside, K.add(x, K.const(shift, x)), K.const(np.zeros(v.shape), x))
+
+
+def tanh_shrink(x) -> Tensor:
+    """``x - tanh(x)``."""
+    x = _x(x)
+    return K.subtract(x, K.tanh(x))
+
+
+def squareplus(x, b: float = 4) -> Tensor:
+    """``(x + sqrt(x**2 + b)) / 2``, a smooth ReLU."""
+    x = _x(x)
+    b = _num(b, "b", "squareplus")
+    if b < 0:
+        raise ValueError(f"squareplus: `b` must be >= 0, received {b!r}.")
+    root = K.sqrt(K.add(K.square(x), K.const(b, x)))
+    return K.multiply(K.add(x, root), K.const(0.5, x))
+
+
+def sparse_plus(x) -> Tensor:
+    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between."""
+    x = _x(x)
+    v = x._value
+    mid = K.multiply(K.square(K.add(x, K.const(1.0, x))), K.const(0.25, x))
+    zero = K.const(np.zeros(v.shape), x)
+    return K.where(v <= -1, zero, K.where(v >= 1, x, mid))
+
+
+def sparse_sigmoid(x) -> Tensor:
+    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between."""
+    x = _x(x)
+    return K.clip(K.multiply(K.add(x, K.const(1.0, x)), K.const(0.5, x)), 0.0, 1.0)
+
+
+def threshold(x, threshold: float, default_value: float) -> Tensor:
+    """``x`` where ``x > threshold``, else ``default_value``."""
+    x = _x(x)
+    t = _num(threshold, "threshold", "threshold")
+    d = _num(default_value, "default_value", "threshold")
+    return K.where(x._value > t, x, K.const(np.full(x._value.shape, d), x))
+
+
+def glu(x, axis: int = -1) -> Tensor:
+    """Gated linear unit: split ``x`` in two halves ``a, b`` along ``axis``; ``a * sigmoid(b)``."""
+    x = _x(x)
+    axis = _check_axis(axis, "glu")
+    v = x._value
+    ax = axis % v.ndim if v.ndim else 0
+    n = v.shape[ax] if v.ndim else 0
+    if n % 2:
+        raise ValueError(f"glu: the size of axis {axis} must be even, received shape {v.shape}.")
+    a, b = _halves(x, ax)
+    return K.multiply(a, K.sigmoid(b))
+
+
+def _halves(x: Tensor, axis: int) -> tuple[Tensor, Tensor]:
+    """Split ``x`` into two equal halves along ``axis`` (differentiable)."""
+    v = x._value
+    h = v.shape[axis] // 2
+
+    def part(lo: int) -> Tensor:
+        idx = [slice(None)] * v.ndim
+        idx[axis] = slice(lo, lo + h)
+        idx = tuple(idx)
+
+        def vjp(g):
+            full = np.zeros(v.shape, dtype=g._value.dtype)
+            return (_embed(g, idx, full),)
+
+        return record(np.ascontiguousarray(v[idx]), (x,), vjp)
+
+    return part(0), part(h)
+
+
+def _embed(g: Tensor, idx: tuple, full: np.ndarray) -> Tensor:
+    """``g`` placed at ``idx`` inside zeros (the VJP of slicing; itself differentiable)."""
+    full[idx] = g._value
+    return record(full, (g,), lambda gg: (Tensor(np.ascontiguousarray(gg._value[idx])),))
+
+
+def sparsemax(x, axis: int = -1) -> Tensor:
+    """Euclidean projection of ``x`` onto the probability simplex along ``axis``."""
+    x = _x(x)
+    axis = _check_axis(axis, "sparsemax")
+    v = np.moveaxis(x._value, axis, -1)
+    z = -np.sort(-v, axis=-1)
+    k = np.arange(1, v.shape[-1] + 1, dtype=v.dtype)
+    cs = np.cumsum(z, axis=-1)
+    support = 1 + k * z > cs
+    k_z = np.sum(support, axis=-1, keepdims=True)
+    tau = (np.take_along_axis(cs, k_z - 1, axis=-1) - 1) / k_z.astype(v.dtype)
+    out = np.maximum(v - tau, 0).astype(v.dtype)
+    sup = (out > 0).astype(v.dtype)
+    out_m = np.moveaxis(out, -1, axis)
+    sup_m = np.moveaxis(sup, -1, axis)
+    n_sup = np.sum(sup_m, axis=axis, keepdims=True)
+
+    def vjp(g):
+        # J^T g = s * (g - sum(s * g) / |s|) with s the support indicator
+        s = K.const(sup_m, g)
+        mean = K.divide(K.reduce_sum(K.multiply(s, g), axis=axis, keepdims=True), K.const(n_sup, g))
+        return (K.multiply(s, K.subtract(g, mean)),)
+
+    return record(np.ascontiguousarray(out_m), (x,), vjp)
+
+
 # --- lookup -----------------------------------------------------------------------------------
 
 _ALL = {
@@ -326,6 +455,16 @@ _ALL = {
         gelu,
         exponential,
         linear,
+        hard_tanh,
+        hard_shrink,
+        soft_shrink,
+        tanh_shrink,
+        squareplus,
+        sparse_plus,
+        sparse_sigmoid,
+        threshold,
+        glu,
+        sparsemax,
     )
 }
 #: Names ``get`` accepts that are not function names.
