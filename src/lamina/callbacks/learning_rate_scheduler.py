@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
 
@@ -18,6 +17,8 @@ _OWNER = "LearningRateScheduler"
 
 def _takes_lr(schedule) -> bool:
     """Whether ``schedule`` accepts ``(epoch, lr)`` rather than just ``(epoch)``."""
+    import inspect
+
     try:
         sig = inspect.signature(schedule)
     except (TypeError, ValueError):
@@ -97,6 +98,8 @@ class LearningRateScheduler(Callback):
 
 
 def _callable_with_one(fn) -> bool:
+    import inspect
+
     try:
         inspect.signature(fn).bind(0)
     except TypeError:

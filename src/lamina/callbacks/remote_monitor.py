@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
 import warnings
 
 import numpy as np
@@ -42,6 +39,10 @@ class RemoteMonitor(Callback):
         self.timeout = timeout
 
     def on_epoch_end(self, epoch, logs=None) -> None:
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
         send = {"epoch": epoch}
         for k, v in (logs or {}).items():
             send[k] = v.item() if isinstance(v, (np.ndarray, np.generic)) else v
