@@ -38,6 +38,21 @@ def get_uid(prefix: str = "") -> int:
     return _get_uid(prefix)
 
 
+def __getattr__(name: str):
+    """The Keras 2 backend functions (``K.mean``, ``K.clip`` ...), loaded on first use."""
+    import importlib
+
+    if name.startswith("__"):
+        raise AttributeError(name)
+    keras2 = importlib.import_module("lamina.backend.keras2")
+    try:
+        value = getattr(keras2, name)
+    except AttributeError:
+        raise AttributeError(f"module 'lamina.backend' has no attribute {name!r}") from None
+    globals()[name] = value
+    return value
+
+
 def is_keras_tensor(x) -> bool:
     from lamina.autodiff.tensor import Tensor
 
