@@ -404,3 +404,19 @@ def test_batch_normalization_and_bias_add_gradients():
 )
 def test_second_order(name, fn):
     check_second_order(fn, rnd(3))
+
+
+def test_cumprod_gradient_with_zeros():
+    x = np.array([[0.0, -1.0, 2.0], [2.0, 0.5, 0.0]])
+    for exclusive in (False, True):
+        for reverse in (False, True):
+            check_grad(
+                lambda t: tf.math.cumprod(t, axis=1, exclusive=exclusive, reverse=reverse), x
+            )
+
+
+def test_sigmoid_cross_entropy_gradient_at_zero_logit_matches_tensorflow():
+    z = tf.Variable([0.0])
+    with tf.GradientTape() as tape:
+        loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=[1.0], logits=z)
+    assert tape.gradient(loss, z).numpy().tolist() == [-0.5]

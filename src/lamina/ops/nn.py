@@ -167,7 +167,10 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Te
     x = _float_input(logits, "sigmoid_cross_entropy_with_logits")
     z = convert_to_tensor(_to_array(labels, x._value.dtype))
     _check_same_shape(z, x, "sigmoid_cross_entropy_with_logits", "labels", "logits")
-    return add(subtract(maximum(x, 0.0), multiply(x, z)), log1p(exp(negative(abs(x)))))
+    pos = Tensor(x._value >= 0)  # TensorFlow's branches: the gradient at 0 is sigmoid(0) - z
+    relu_logits = where(pos, x, 0.0)
+    neg_abs = where(pos, negative(x), x)
+    return add(subtract(relu_logits, multiply(x, z)), log1p(exp(neg_abs)))
 
 
 def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None) -> Tensor:

@@ -299,11 +299,33 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
         return Tensor(out)
 
     def vjp(g):
-        s = cumsum(multiply(g, res), ax, exclusive=exclusive, reverse=not reverse)
-        return (divide(s, t),)
+        if np.all(t._value != 0):
+            s = cumsum(multiply(g, res), ax, exclusive=exclusive, reverse=not reverse)
+            return (divide(s, t),)
+        return (Tensor(_cumprod_grad_with_zeros(t._value, g._value, ax, exclusive, reverse)),)
 
     res = record(np.ascontiguousarray(out), (t,), vjp)
     return res
+
+
+def _cumprod_grad_with_zeros(x, g, ax, exclusive, reverse) -> np.ndarray:
+    """d sum(g * cumprod(x)) / dx when x has zeros: each x_i replaced by 1 in turn (O(n^2))."""
+    xm, gm = np.moveaxis(x, ax, -1), np.moveaxis(g, ax, -1)
+    if reverse:
+        xm, gm = xm[..., ::-1], gm[..., ::-1]
+    n = xm.shape[-1]
+    out = np.zeros_like(xm)
+    for i in range(n):
+        xi = xm.copy()
+        xi[..., i] = 1
+        cp = np.cumprod(xi, axis=-1)
+        if exclusive:
+            cp = np.concatenate([np.ones_like(cp[..., :1]), cp[..., :-1]], -1)
+        first = i + 1 if exclusive else i
+        out[..., i] = np.sum(gm[..., first:] * cp[..., first:], axis=-1)
+    if reverse:
+        out = out[..., ::-1]
+    return np.ascontiguousarray(np.moveaxis(out, -1, ax))
 
 
 def bincount(
