@@ -406,13 +406,11 @@ def test_second_order(name, fn):
     check_second_order(fn, rnd(3))
 
 
-def test_cumprod_gradient_with_zeros():
+@pytest.mark.parametrize("exclusive", [False, True])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_cumprod_gradient_with_zeros(exclusive, reverse):
     x = np.array([[0.0, -1.0, 2.0], [2.0, 0.5, 0.0]])
-    for exclusive in (False, True):
-        for reverse in (False, True):
-            check_grad(
-                lambda t: tf.math.cumprod(t, axis=1, exclusive=exclusive, reverse=reverse), x
-            )
+    check_grad(lambda t: tf.math.cumprod(t, axis=1, exclusive=exclusive, reverse=reverse), x)
 
 
 def test_sigmoid_cross_entropy_gradient_at_zero_logit_matches_tensorflow():
