@@ -225,3 +225,24 @@ met["bce_metric"] = run(M.BinaryCrossentropy(), yt_b, yp_bf)
 met["cce_metric"] = run(M.CategoricalCrossentropy(), yt_c, yp_c)
 R["metrics"] = met
 print(json.dumps(R, indent=None))
+
+# --- Keras 3's newer activations (REF3 in tests/test_activations.py) ---------------------------
+m4 = np.array([[1.0, 2.0, 3.0, 0.5], [-1.0, 0.0, 5.0, 5.2]], np.float32)
+R3 = {
+    n: f(getattr(A, n)(x).numpy())
+    for n in [
+        "hard_tanh",
+        "hard_shrink",
+        "soft_shrink",
+        "tanh_shrink",
+        "squareplus",
+        "sparse_plus",
+        "sparse_sigmoid",
+    ]
+}
+R3["threshold"] = f(A.threshold(x, 0.4, -2.0).numpy())
+R3["glu"] = f(A.glu(m4).numpy())
+R3["sparsemax"] = f(A.sparsemax(m4).numpy())
+R3["sparsemax_ax0"] = f(A.sparsemax(m4, axis=0).numpy())
+R3["squareplus_b1"] = f(A.squareplus(x, b=1).numpy())
+print(json.dumps(R3))

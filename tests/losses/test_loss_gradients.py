@@ -196,3 +196,24 @@ def test_loss_of_variable_is_trainable_path():
     z = x @ w.numpy()
     s = 1 / (1 + np.exp(-z))
     np.testing.assert_allclose(g.numpy(), x.T @ ((s - np.array([[1], [0]])) / 2), rtol=1e-5)
+
+
+def test_soft_labels_get_gradients_too():
+    # knowledge distillation: the teacher's probabilities are differentiated
+    t = lamina.constant(np.array([[0.2, 0.8], [0.6, 0.4]]))
+    z = np.array([[1.0, -1.0], [0.5, 2.0]])
+    with lamina.GradientTape(persistent=True) as tape:
+        tape.watch(t)
+        cce = L.CategoricalCrossentropy(from_logits=True, dtype="float64")(t, z)
+        bce = L.BinaryCrossentropy(from_logits=True, dtype="float64")(t, z)
+    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
+    np.testing.assert_allclose(tape.gradient(cce, t).numpy(), -logp / 2, rtol=1e-10)
+    np.testing.assert_allclose(tape.gradient(bce, t).numpy(), -z / 4, rtol=1e-10)
+
+
+def test_soft_label_gradient_survives_the_cast_to_the_loss_dtype():
+    t = lamina.constant(np.array([[0.2, 0.8]]))  # float64 labels, float32 loss
+    with lamina.GradientTape() as tape:
+        tape.watch(t)
+        loss = L.MeanSquaredError()(t, np.array([[0.0, 1.0]], np.float32))
+    np.testing.assert_allclose(tape.gradient(loss, t).numpy(), [[0.2, -0.2]], rtol=1e-6)

@@ -108,7 +108,7 @@ def _as_labels(y_true, dtype: str) -> Tensor:
     """Labels as a Tensor in the loss dtype (integers and bools are cast, as Keras does)."""
     if isinstance(y_true, Tensor):
         if y_true._value.dtype != np.dtype(dtype):
-            return Tensor(y_true._value.astype(dtype))
+            return K.cast(y_true, dtype)  # differentiable between float types
         return y_true
     arr = _as_array(y_true, "y_true")
     return Tensor(arr.astype(dtype, copy=False))

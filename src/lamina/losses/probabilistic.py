@@ -58,7 +58,7 @@ def _pred_and_labels(y_true, y_pred) -> tuple[Tensor, Tensor]:
         yt = (
             y_true
             if y_true._value.dtype == y_pred._value.dtype
-            else Tensor(y_true._value.astype(y_pred._value.dtype))
+            else K.cast(y_true, y_pred._value.dtype)
         )
     else:
         arr = np.asarray(y_true)
@@ -68,11 +68,18 @@ def _pred_and_labels(y_true, y_pred) -> tuple[Tensor, Tensor]:
     return align_ranks(yt, y_pred)
 
 
+def _on_tape(t: Tensor) -> bool:
+    """True when an active tape watches ``t`` (labels that need a gradient)."""
+    from lamina.autodiff import tape
+
+    return bool(tape._active) and any(id(t) in tp._watched for tp in tape._active)
+
+
 # --- binary cross-entropy -------------------------------------------------------------------
 
 
 def _bce_lamina(t: np.ndarray, p: Tensor, from_logits: bool, axis: int) -> Tensor:
-    tt = K.const(t, p)
+    tt = t if isinstance(t, Tensor) else K.const(t, p)
     if from_logits:
         loss = K.subtract(K.softplus(p), K.multiply(p, tt))
     else:
@@ -100,6 +107,10 @@ def binary_crossentropy(
         logits = K.logits_of(y_pred, "sigmoid")
         if logits is not None and logits._value.shape == yp._value.shape:
             yp, from_logits = logits, True
+    if _on_tape(yt):  # soft labels being differentiated: composed ops reach them
+        if ls:
+            yt = K.add(K.multiply(yt, K.const(1.0 - ls, yt)), K.const(0.5 * ls, yt))
+        return _bce_lamina(yt, yp, from_logits, axis)
     t = yt._value
     if t.shape != yp._value.shape:
         t = np.broadcast_to(t, np.broadcast_shapes(t.shape, yp._value.shape))
@@ -219,7 +230,7 @@ class BinaryCrossentropy(_FastLoss):
 
 
 def _cce_lamina(t: np.ndarray, p: Tensor, from_logits: bool, axis: int) -> Tensor:
-    tt = K.const(t, p)
+    tt = t if isinstance(t, Tensor) else K.const(t, p)
     if from_logits:
         return K.negative(K.reduce_sum(K.multiply(tt, K.log_softmax(p, axis)), axis=axis))
     eps = epsilon()
@@ -255,6 +266,11 @@ def categorical_crossentropy(
             and axis % max(yp._value.ndim, 1) == yp._value.ndim - 1
         ):
             yp, from_logits = logits, True
+    if _on_tape(yt):  # soft labels being differentiated: composed ops reach them
+        if ls:
+            n = yt._value.shape[axis]
+            yt = K.add(K.multiply(yt, K.const(1.0 - ls, yt)), K.const(ls / n, yt))
+        return _cce_lamina(yt, yp, from_logits, axis)
     t = yt._value
     if ls:
         n = t.shape[axis]

@@ -14,7 +14,7 @@ from lamina.autodiff.tensor import Tensor
 from lamina.backend.config import epsilon
 from lamina.losses import _kernels, _ops as K
 from lamina.losses.loss import LossFunctionWrapper, check_same_shape
-from lamina.losses.probabilistic import _check_axis, _FastLoss, _pred_and_labels
+from lamina.losses.probabilistic import _check_axis, _FastLoss, _on_tape, _pred_and_labels
 
 
 def _prepare(y_true, y_pred, what: str) -> tuple[Tensor, Tensor]:
@@ -28,12 +28,6 @@ def _fast(kernel, yt: Tensor, yp: Tensor, lamina_form, **kw) -> Tensor:
     if yt._value.shape == yp._value.shape and not _on_tape(yt):
         return _kernels.fused(kernel, yt._value, yp, lambda: lamina_form(yt, yp), **kw)
     return lamina_form(yt, yp)
-
-
-def _on_tape(t: Tensor) -> bool:
-    from lamina.autodiff import tape
-
-    return any(id(t) in tp._watched for tp in tape._active)
 
 
 def _mse_lamina(yt, yp):
