@@ -247,3 +247,12 @@ def test_functional_graph_edges_and_nested_expansion():
         ("i1", "i2"),
         ("i2", "out"),
     }
+
+
+def test_very_deep_model_png_stays_within_raster_limits(tmp_path, monkeypatch):
+    monkeypatch.setattr("lamina.utils.model_plot._MAX_PIXELS", 1500)
+    layers = [FakeLayer(f"dense_{i}", "Dense") for i in range(60)]
+    out = tmp_path / "deep.png"
+    plot_model(FakeSequential(layers), to_file=out, dpi=300)
+    width, height = _png_size(out)
+    assert 1000 < height <= 1501 and width > 10

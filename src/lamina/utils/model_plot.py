@@ -364,6 +364,7 @@ _PAD = 6.0
 _GAP_RANK = 28.0
 _GAP_SIBLING = 20.0
 _MARGIN = 14.0
+_MAX_PIXELS = 30000
 
 
 def _ranks(n: int, edges: list[tuple[int, int]]) -> list[int]:
@@ -443,6 +444,7 @@ def _layout(graph: _Graph, rankdir: str):
 
 def _draw(graph: _Graph, rankdir: str, dpi: float, path: str, fmt: str) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, Rectangle
 
@@ -455,6 +457,9 @@ def _draw(graph: _Graph, rankdir: str, dpi: float, path: str, fmt: str) -> None:
     x0, x1 = min(xs0) - pad, max(xs1) + pad
     y0, y1 = min(ys0) - pad, max(ys1) + pad
     width_in, height_in = (x1 - x0) / 72.0, (y1 - y0) / 72.0
+    # Raster images have a size limit: very deep models are drawn at a lower resolution.
+    if fmt not in ("svg", "pdf", "eps", "ps"):
+        dpi = min(float(dpi), _MAX_PIXELS / max(width_in, height_in))
 
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)
     FigureCanvasAgg(fig)
@@ -469,20 +474,22 @@ def _draw(graph: _Graph, rankdir: str, dpi: float, path: str, fmt: str) -> None:
         cx1 = max(pos[i][0] + sizes[i][1] / 2 for i in members) + _PAD
         cy0 = min(pos[i][1] - sizes[i][2] / 2 for i in members) - _PAD
         cy1 = max(pos[i][1] + sizes[i][2] / 2 for i in members) + _PAD + _ROW_H
-        ax.add_patch(
+        ax.add_artist(
             Rectangle((cx0, cy0), cx1 - cx0, cy1 - cy0, fill=False, linestyle="--", lw=0.8)
         )
         ax.text(cx0 + _PAD, cy1 - _ROW_H / 2, name, **{**text_kw, "ha": "left"})
 
+    # add_artist (not add_patch/plot): the limits are fixed, so skip autoscaling work.
+    rules = []  # cell separators, drawn as one collection
     for i, box in enumerate(graph.boxes):
         widths, w, h = sizes[i]
         cx, cy = pos[i]
         left, bottom = cx - w / 2, cy - h / 2
-        ax.add_patch(Rectangle((left, bottom), w, h, facecolor="white", edgecolor="black", lw=0.9))
+        ax.add_artist(Rectangle((left, bottom), w, h, facecolor="white", edgecolor="black", lw=0.9))
         x = left
         for col, cw in zip(box.columns, widths):
             if x > left:
-                ax.plot([x, x], [bottom, bottom + h], color="black", lw=0.9)
+                rules.append([(x, bottom), (x, bottom + h)])
             if len(col) == 1:
                 ax.text(x + cw / 2, cy, col[0], **text_kw)
             else:
@@ -490,17 +497,19 @@ def _draw(graph: _Graph, rankdir: str, dpi: float, path: str, fmt: str) -> None:
                 for r, cell in enumerate(col):
                     top = bottom + h - r * row_h
                     if r:
-                        ax.plot([x, x + cw], [top, top], color="black", lw=0.9)
+                        rules.append([(x, top), (x + cw, top)])
                     ax.text(x + cw / 2, top - row_h / 2, cell, **text_kw)
             x += cw
 
+    if rules:
+        ax.add_collection(LineCollection(rules, colors="black", linewidths=0.9, zorder=3))
     for a, b in graph.edges:
         (ax_, ay), (bx, by) = pos[a], pos[b]
         if rankdir == "TB":
             start, end = (ax_, ay - sizes[a][2] / 2), (bx, by + sizes[b][2] / 2)
         else:
             start, end = (ax_ + sizes[a][1] / 2, ay), (bx - sizes[b][1] / 2, by)
-        ax.add_patch(
+        ax.add_artist(
             FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, lw=0.9, color="black")
         )
     import matplotlib
