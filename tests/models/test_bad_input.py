@@ -167,6 +167,8 @@ def test_missing_targets_and_wrong_input_count(model, data):
     x, _ = data
     with pytest.raises(ValueError, match="no target data `y`"):
         model.fit(x, verbose=0)
+    with pytest.raises(ValueError, match=r"model.evaluate\(x, y\)"):
+        model.evaluate(x, verbose=0)
     a, b = lamina.Input((2,)), lamina.Input((2,))
     two = lamina.Model([a, b], layers.add([a, b]))
     two.compile("sgd", "mse")

@@ -53,6 +53,8 @@ class Model(Trainer, ModelSavingMixin, Layer):
         Layer.__init__(self, name=name, trainable=trainable, dtype=dtype, **kwargs)
         self._init_trainer()
         self._is_graph_network = False
+        self.inputs = None
+        self.outputs = None
         if inputs is not None or outputs is not None:
             if inputs is None or outputs is None:
                 raise ValueError(

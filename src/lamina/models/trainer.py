@@ -711,15 +711,7 @@ class Trainer:
 
         bs = batch_size or 32
         xs, ys, sw, n = self._prepare(x, y, sample_weight, class_weight)
-        if (
-            not any(a is not None for a in ys)
-            and self._compiled.losses
-            and any(loss is not None for loss in self._compiled.losses)
-        ):
-            raise ValueError(
-                "`fit` received no target data `y`, but the model was compiled with a loss. "
-                "Pass `y` (labels) as the second argument: model.fit(x, y)."
-            )
+        self._require_targets(ys, "fit")
         val = None
         if validation_data is not None:
             val = self._prepare_validation(validation_data)
@@ -765,6 +757,16 @@ class Trainer:
             for key, vals in values.items():
                 history.history[key] = list(vals)
         return initial_epoch if resumed is None else max(int(resumed), initial_epoch)
+
+    def _require_targets(self, ys: list, what: str) -> None:
+        spec = self._compiled
+        if not any(a is not None for a in ys) and spec.losses and any(
+            loss is not None for loss in spec.losses
+        ):
+            raise ValueError(
+                f"`{what}` received no target data `y`, but the model was compiled with a loss. "
+                f"Pass `y` (labels) as the second argument: model.{what}(x, y)."
+            )
 
     def _prepare_validation(self, validation_data):
         if da.is_generator_like(validation_data):
@@ -1047,6 +1049,7 @@ class Trainer:
             batcher = da.GeneratorBatcher(x, steps, self._standardize_batch)
         else:
             xs, ys, sw, _ = self._prepare(x, y, sample_weight)
+            self._require_targets(ys, "evaluate")
             batcher = da.ArrayBatcher(xs, ys, sw, batch_size or 32, steps)
         cbks = CallbackList(
             callbacks,
