@@ -36,6 +36,15 @@ def record(value: np.ndarray, inputs: tuple, vjp: VJP) -> Tensor:
     return out
 
 
+#: While ``gradient`` runs a VJP: which of that op's inputs need a gradient (watched floats).
+_needs: tuple = ()
+
+
+def needs(i: int) -> bool:
+    """Inside a VJP: does input ``i`` need its gradient? (Ops may skip unneeded work.)"""
+    return i >= len(_needs) or _needs[i]
+
+
 def is_recording() -> bool:
     """True when some active tape is recording (ops may then skip in-place shortcuts)."""
     return any(t._recording for t in _active)
@@ -162,6 +171,7 @@ class GradientTape:
             g = ops.convert_to_tensor(seeds[i], dtype=t.dtype) if seeds else ops.ones_like(t)
             _accumulate(grads, t, g)
 
+        global _needs
         watched = self._watched
         was_recording = self._recording
         self._recording = False  # the backward pass is not recorded on this tape
@@ -170,11 +180,14 @@ class GradientTape:
                 g = grads.get(id(out))
                 if g is None:
                     continue
+                need = tuple(id(x) in watched and _is_float(x) for x in inputs)
+                _needs = need
                 in_grads = vjp(g)
-                for x, gx in zip(inputs, in_grads):
-                    if gx is not None and id(x) in watched and _is_float(x):
+                for x, gx, n in zip(inputs, in_grads, need):
+                    if n and gx is not None:
                         _accumulate(grads, x, gx)
         finally:
+            _needs = ()
             self._recording = was_recording
         self._used = True
         if not self._persistent:

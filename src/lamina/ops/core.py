@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.autodiff.tape import record
+from lamina.autodiff.tape import needs as _needs, record
 from lamina.autodiff.tensor import Tensor
 from lamina.autodiff.variable import Variable
 from lamina.backend.config import floatx
@@ -184,7 +184,14 @@ def add(x, y, name=None) -> Tensor:
         out = np.add(x._value, y._value)
     except ValueError:
         raise shape_error("add", x, y) from None
-    return record(out, (x, y), lambda g: (unbroadcast(g, sx), unbroadcast(g, sy)))
+    return record(
+        out,
+        (x, y),
+        lambda g: (
+            unbroadcast(g, sx) if _needs(0) else None,
+            unbroadcast(g, sy) if _needs(1) else None,
+        ),
+    )
 
 
 def subtract(x, y, name=None) -> Tensor:
@@ -194,7 +201,14 @@ def subtract(x, y, name=None) -> Tensor:
         out = np.subtract(x._value, y._value)
     except ValueError:
         raise shape_error("subtract", x, y) from None
-    return record(out, (x, y), lambda g: (unbroadcast(g, sx), unbroadcast(negative(g), sy)))
+    return record(
+        out,
+        (x, y),
+        lambda g: (
+            unbroadcast(g, sx) if _needs(0) else None,
+            unbroadcast(negative(g), sy) if _needs(1) else None,
+        ),
+    )
 
 
 def multiply(x, y, name=None) -> Tensor:
@@ -205,7 +219,12 @@ def multiply(x, y, name=None) -> Tensor:
     except ValueError:
         raise shape_error("multiply", x, y) from None
     return record(
-        out, (x, y), lambda g: (unbroadcast(multiply(g, y), sx), unbroadcast(multiply(g, x), sy))
+        out,
+        (x, y),
+        lambda g: (
+            unbroadcast(multiply(g, y), sx) if _needs(0) else None,
+            unbroadcast(multiply(g, x), sy) if _needs(1) else None,
+        ),
     )
 
 
@@ -225,8 +244,8 @@ def divide(x, y, name=None) -> Tensor:
         out,
         (x, y),
         lambda g: (
-            unbroadcast(divide(g, y), sx),
-            unbroadcast(negative(multiply(g, divide(divide(x, y), y))), sy),
+            unbroadcast(divide(g, y), sx) if _needs(0) else None,
+            unbroadcast(negative(multiply(g, divide(divide(x, y), y))), sy) if _needs(1) else None,
         ),
     )
 
@@ -261,17 +280,23 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None) -> Tensor:
 
     def vjp(g):
         # Gradient w.r.t. the (possibly transposed) operands, then undo the transposes.
-        ga = (
-            matmul(g, b, transpose_b=not transpose_b)
-            if not transpose_a
-            else matmul(b, g, transpose_a=transpose_b, transpose_b=True)
-        )
-        gb = (
-            matmul(a, g, transpose_a=not transpose_a)
-            if not transpose_b
-            else matmul(g, a, transpose_a=True, transpose_b=transpose_a)
-        )
-        return unbroadcast(ga, sa), unbroadcast(gb, sb)
+        need_a, need_b = _needs(0), _needs(1)
+        ga = gb = None
+        if need_a:
+            ga = unbroadcast(
+                matmul(g, b, transpose_b=not transpose_b)
+                if not transpose_a
+                else matmul(b, g, transpose_a=transpose_b, transpose_b=True),
+                sa,
+            )
+        if need_b:
+            gb = unbroadcast(
+                matmul(a, g, transpose_a=not transpose_a)
+                if not transpose_b
+                else matmul(g, a, transpose_a=True, transpose_b=transpose_a),
+                sb,
+            )
+        return ga, gb
 
     return record(out, (a, b), vjp)
 

@@ -38,6 +38,12 @@ def _keep_shape(shape_: tuple, axes) -> tuple:
     return tuple(1 if i in axes else d for i, d in enumerate(shape_))
 
 
+def _reduced_shape(shape_: tuple, axes) -> tuple:
+    if axes is None:
+        return ()
+    return tuple(d for i, d in enumerate(shape_) if i not in axes)
+
+
 def _expand_back(g: Tensor, sx: tuple, axes, keepdims: bool) -> Tensor:
     """Reshape a reduced gradient so it broadcasts against the input again."""
     if not keepdims:
@@ -166,12 +172,18 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tens
     _float_only(x, "reduce_logsumexp")
     axes = _axes(axis, x.ndim, "reduce_logsumexp")
     v = x._value
-    m = np.max(v, axis=axes, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
+    m = np.maximum.reduce(v, axis=axes, keepdims=True)
+    if not np.isfinite(m).all():
+        m = np.where(np.isfinite(m), m, 0)
+    e = np.subtract(v, m)
+    np.exp(e, out=e)
+    s = np.add.reduce(e, axis=axes, keepdims=True)
     with np.errstate(divide="ignore"):
-        lse = np.log(np.sum(np.exp(v - m), axis=axes, keepdims=True)) + m
-    out = lse if keepdims else np.squeeze(lse, axis=axes) if axes is not None else lse.reshape(())
-    out = np.asarray(out, dtype=v.dtype)
+        lse = np.log(s)
+    lse += m
+    if not keepdims:
+        lse = lse.reshape(_reduced_shape(v.shape, axes))
+    out = lse.astype(v.dtype, copy=False)
     sx = v.shape
 
     def vjp(g):
