@@ -213,3 +213,18 @@ def test_labels_that_do_not_fit_the_loss():
 
 def test_keras_2_2_loss_names():
     assert L.get("cosine_proximity") is L.cosine_similarity
+
+
+def test_scalar_inputs():
+    for loss in (
+        L.BinaryCrossentropy(),
+        L.BinaryCrossentropy(from_logits=True),
+        L.Huber(),
+        L.MeanSquaredError(),
+        L.MeanAbsoluteError(),
+    ):
+        a = float(loss([1.0], 0.3))
+        assert a == float(loss(1.0, 0.3))
+        value, grad = loss.numpy_value_and_grad(np.float32(1.0), np.float32(0.3))
+        assert value == a and isinstance(grad, np.ndarray) and grad.shape == ()
+    assert float(L.MeanSquaredError()(1.0, 0.3)) == pytest.approx(0.49)

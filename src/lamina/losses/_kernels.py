@@ -183,6 +183,15 @@ def huber(t: np.ndarray, p: np.ndarray, delta: float = 1.0, axis: int = -1):
     return ps, grad
 
 
+def run_kernel(kernel, y_true: np.ndarray, y_pred: np.ndarray, **kw):
+    """``kernel(y_true, y_pred)``; 0-d inputs are computed as 1-element vectors (NumPy turns
+    0-d results into scalars, which the kernels' in-place steps cannot take)."""
+    if y_pred.ndim:
+        return kernel(y_true, y_pred, **kw)
+    ps, grad = kernel(np.reshape(y_true, (1,)), y_pred.reshape(1), **kw)
+    return np.reshape(ps, ()), np.reshape(grad, ())
+
+
 def fused(kernel, y_true: np.ndarray, y_pred: Tensor, lamina_form, axis: int = -1, **kw) -> Tensor:
     """Per-sample losses of ``kernel`` as one recorded op on ``y_pred``.
 
@@ -190,11 +199,9 @@ def fused(kernel, y_true: np.ndarray, y_pred: Tensor, lamina_form, axis: int = -
     backward pass (higher derivatives), ``lamina_form`` (the same loss written with lamina
     ops) is differentiated instead so the result stays on that tape.
     """
-    ps, grad = (
-        kernel(y_true, y_pred._value, **kw)
-        if axis is None
-        else kernel(y_true, y_pred._value, axis=axis, **kw)
-    )
+    if axis is not None:
+        kw["axis"] = axis
+    ps, grad = run_kernel(kernel, y_true, y_pred._value, **kw)
     ps = np.asarray(ps, dtype=y_pred._value.dtype)
     gshape = _grad_shape(ps.shape, grad.shape, axis)
 

@@ -149,13 +149,19 @@ class _FastLoss(LossFunctionWrapper):
             yp = np.asarray(yp, dtype=dtype)
         yt = y_true if type(y_true) is np.ndarray else np.asarray(y_true)
         yt, yp2 = self._np_align(yt, yp)
-        ps, grad = self._np_kernel(yt, yp2, y_pred_logits is not None)
+        if yp2.ndim == 0:  # computed as one-element vectors, see _kernels.run_kernel
+            ps, grad = self._np_kernel(
+                np.reshape(yt, (1,)), yp2.reshape(1), y_pred_logits is not None
+            )
+            ps, grad = np.reshape(ps, ()), np.reshape(grad, ())
+        else:
+            ps, grad = self._np_kernel(yt, yp2, y_pred_logits is not None)
         if type(ps) is not np.ndarray or ps.dtype != dtype:
             ps = np.asarray(ps, dtype)
         value, g = reduce_weighted_np(ps, sample_weight, self.reduction)
         if np.ndim(g):
             g = g.reshape(_kernels._grad_shape(g.shape, grad.shape, getattr(self, "_axis", -1)))
-        dpred = np.multiply(g, grad)
+        dpred = np.asarray(np.multiply(g, grad))
         if dpred.shape != yp.shape:
             dpred = dpred.reshape(yp.shape)
         return (float(value) if np.ndim(value) == 0 else value), dpred
