@@ -192,7 +192,7 @@ class ArrayBatcher:
                 idx = order[start:stop]
                 batch = self._buffers(arrays, stop - start)
                 for a, b in zip(arrays, batch):
-                    a.take(idx, axis=0, out=b)
+                    a.take(idx, axis=0, out=b, mode="clip")  # "raise" would buffer
             yield batch[:nx], batch[nx : nx + ny], (batch[-1] if has_w else None)
 
     def _new_order(self, shuffle, rng):
