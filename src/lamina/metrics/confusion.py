@@ -122,8 +122,8 @@ def confusion_counts(
     pred_pos = p[None, :] > thresholds[:, None]
     if sw is None:  # counts: integer arithmetic, exact
         n_pos = np.count_nonzero(lp)
-        tp = np.count_nonzero(pred_pos & lp, axis=1)
-        fp = np.count_nonzero(pred_pos, axis=1) - tp
+        tp = np.add.reduce(pred_pos & lp, axis=1, dtype=np.int64)
+        fp = np.add.reduce(pred_pos, axis=1, dtype=np.int64) - tp
         counts = {"tp": tp, "fp": fp, "fn": n_pos - tp, "tn": (p.size - n_pos) - fp}
         return {k: counts[k].astype(dtype) for k in want}
     w = sw.reshape(-1).astype(dtype, copy=False)
@@ -202,9 +202,20 @@ class _ThresholdMetric(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         dt = np.dtype(self.dtype)
         lp, yp, sw = _prepare(y_true, y_pred, sample_weight, self.top_k, self.class_id, dt)
+        if sw is None and len(self._thr) == 1:  # the common case: one threshold, counts
+            lp = lp.reshape(-1)
+            pred = yp.reshape(-1) > self._thr[0]
+            n_pos = np.count_nonzero(lp)
+            tp = np.count_nonzero(pred & lp)
+            fp = np.count_nonzero(pred) - tp
+            counts = {"tp": tp, "fp": fp, "fn": n_pos - tp, "tn": lp.size - n_pos - fp}
+            for key, var in self._vars.items():
+                v = var._value
+                v[0] = v[0] + dt.type(counts[key])
+            return
         counts = confusion_counts(lp, yp, sw, self._thr, dt, self._counts)
         for key, var in self._vars.items():
-            var._value[...] += counts[key]
+            np.add(var._value, counts[key], out=var._value)
 
     def _maybe_scalar(self, arr):
         return self._result_tensor(arr[0] if len(self.thresholds) == 1 else arr)
