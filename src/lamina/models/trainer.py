@@ -33,25 +33,24 @@ def _f32(x) -> float:
 
 
 class _LossTracker:
-    """The running mean of the loss over an epoch, weighted by batch size, accumulated in
-    float32 as tf.keras's ``Mean`` metric does (``model.metrics[0]``)."""
+    """The running mean of the loss over an epoch, weighted by batch size, reported as a
+    float32 value like tf.keras's ``Mean`` metric (``model.metrics[0]``)."""
 
     def __init__(self, name: str = "loss") -> None:
         self.name = name
-        self.total = np.float32(0.0)
-        self.count = np.float32(0.0)
+        self.total = 0.0
+        self.count = 0.0
 
     def update_state(self, value: float, sample_weight: float = 1.0) -> None:
-        w = np.float32(sample_weight)
-        self.total = self.total + np.float32(value) * w
-        self.count = self.count + w
+        self.total += value * sample_weight
+        self.count += sample_weight
 
     def result(self) -> float:
-        return float(self.total / self.count) if self.count else 0.0
+        return _f32(self.total / self.count) if self.count else 0.0
 
     def reset_state(self) -> None:
-        self.total = np.float32(0.0)
-        self.count = np.float32(0.0)
+        self.total = 0.0
+        self.count = 0.0
 
     reset_states = reset_state
 
