@@ -279,3 +279,11 @@ def test_custom_metric_subclass_keras_guide_style():
     c = Counter()
     assert c.name == "counter"
     assert float(c([1, 2, 3])) == 3.0
+
+
+def test_bad_dtype_is_named():
+    with pytest.raises(TypeError, match="dtype"):
+        M.Mean(dtype="flot32")
+    with pytest.raises(TypeError, match="dtype"):
+        lamina.losses.MeanSquaredError(dtype="foo")
+    assert M.Mean(dtype=lamina.float64).dtype == "float64"

@@ -358,3 +358,11 @@ def power(x: Tensor, a: float) -> Tensor:
     if a == 0:
         return Tensor(np.ones_like(v))
     return record(y, (x,), lambda g: (multiply(g, multiply(const(a, x), power(x, a - 1))),))
+
+
+def dtype_name(dtype) -> str:
+    """``'float32'`` for ``'float32'``, ``np.float32``, ``lamina.float32`` ...; else TypeError."""
+    try:
+        return str(np.dtype(getattr(dtype, "name", dtype)))
+    except TypeError:
+        raise TypeError(f"`dtype` must be a dtype such as 'float32', received {dtype!r}.") from None

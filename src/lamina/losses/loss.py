@@ -71,7 +71,7 @@ class Loss:
         if not isinstance(name, str):
             raise TypeError(f"`name` must be a string, received {type(name).__name__}: {name!r}")
         self.name = name
-        self._dtype = None if dtype is None else str(np.dtype(getattr(dtype, "name", dtype)))
+        self._dtype = None if dtype is None else K.dtype_name(dtype)
 
     @property
     def dtype(self) -> str:

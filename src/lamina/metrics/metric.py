@@ -11,6 +11,7 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor
 from lamina.autodiff.variable import Variable
 from lamina.backend.config import floatx
+from lamina.losses._ops import dtype_name as _dtype_name
 
 
 def to_numpy(x, what: str) -> np.ndarray:
@@ -64,8 +65,7 @@ class Metric:
         if not isinstance(name, str):
             raise TypeError(f"`name` must be a string, received {type(name).__name__}: {name!r}")
         self.name = name
-        dt = getattr(dtype, "name", dtype)
-        self._dtype = str(np.dtype(dt)) if dt is not None else floatx()
+        self._dtype = _dtype_name(dtype) if dtype is not None else floatx()
         self._variables: list[Variable] = []
 
     # --- state ----------------------------------------------------------------------------
