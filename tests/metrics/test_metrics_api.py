@@ -287,3 +287,31 @@ def test_bad_dtype_is_named():
     with pytest.raises(TypeError, match="dtype"):
         lamina.losses.MeanSquaredError(dtype="foo")
     assert M.Mean(dtype=lamina.float64).dtype == "float64"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        M.BinaryAccuracy,
+        M.Precision,
+        M.Recall,
+        M.AUC,
+        lambda: M.AUC(curve="PR"),
+        M.TruePositives,
+        M.MeanAbsoluteError,
+        M.RootMeanSquaredError,
+        lambda: M.BinaryIoU(),
+        lambda: M.SensitivityAtSpecificity(0.6),
+    ],
+    ids=["binacc", "precision", "recall", "auc", "auc_pr", "tp", "mae", "rmse", "biou", "sens"],
+)
+def test_batches_accumulate_like_one_big_batch(make):
+    rng = np.random.RandomState(3)
+    y = (rng.rand(97) > 0.4).astype(np.float32)
+    p = rng.rand(97, 1).astype(np.float32)
+    w = rng.rand(97).astype(np.float32)
+    whole, parts = make(), make()
+    whole.update_state(y, p, sample_weight=w)
+    for lo in range(0, 97, 32):
+        parts.update_state(y[lo : lo + 32], p[lo : lo + 32], sample_weight=w[lo : lo + 32])
+    np.testing.assert_allclose(parts.result().numpy(), whole.result().numpy(), rtol=2e-6)
