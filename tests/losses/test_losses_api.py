@@ -228,3 +228,19 @@ def test_scalar_inputs():
         value, grad = loss.numpy_value_and_grad(np.float32(1.0), np.float32(0.3))
         assert value == a and isinstance(grad, np.ndarray) and grad.shape == ()
     assert float(L.MeanSquaredError()(1.0, 0.3)) == pytest.approx(0.49)
+
+
+def test_warns_when_activation_outputs_are_passed_as_logits():
+    z = lamina.constant(np.array([[0.3, -1.0]], np.float32))
+    with pytest.warns(UserWarning, match="Sigmoid activation"):
+        L.BinaryCrossentropy(from_logits=True)(
+            np.array([[1.0, 0.0]]), lamina.activations.sigmoid(z)
+        )
+    with pytest.warns(UserWarning, match="Softmax activation"):
+        L.CategoricalCrossentropy(from_logits=True)(
+            np.array([[1.0, 0.0]]), lamina.activations.softmax(z)
+        )
+    with pytest.warns(UserWarning, match="Softmax activation"):
+        L.SparseCategoricalCrossentropy(from_logits=True)(
+            np.array([0]), lamina.activations.softmax(z)
+        )

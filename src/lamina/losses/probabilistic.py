@@ -68,6 +68,19 @@ def _pred_and_labels(y_true, y_pred) -> tuple[Tensor, Tensor]:
     return align_ranks(yt, y_pred)
 
 
+def _warn_probabilities_as_logits(y_pred, activation: str, fn: str) -> None:
+    """tf.keras's warning for ``from_logits=True`` on the output of a sigmoid/softmax."""
+    if K.logits_of(y_pred, activation) is not None:
+        import warnings
+
+        kind = "Sigmoid" if activation == "sigmoid" else "Softmax"
+        warnings.warn(
+            f'"`{fn}` received `from_logits=True`, but the `output` argument was produced '
+            f'by a {kind} activation and thus does not represent logits. Was this intended?"',
+            stacklevel=4,
+        )
+
+
 def _on_tape(t: Tensor) -> bool:
     """True when an active tape watches ``t`` (labels that need a gradient)."""
     from lamina.autodiff import tape
@@ -107,6 +120,8 @@ def binary_crossentropy(
         logits = K.logits_of(y_pred, "sigmoid")
         if logits is not None and logits._value.shape == yp._value.shape:
             yp, from_logits = logits, True
+    else:
+        _warn_probabilities_as_logits(y_pred, "sigmoid", "binary_crossentropy")
     if _on_tape(yt):  # soft labels being differentiated: composed ops reach them
         if ls:
             yt = K.add(K.multiply(yt, K.const(1.0 - ls, yt)), K.const(0.5 * ls, yt))
@@ -264,7 +279,9 @@ def categorical_crossentropy(
             "categorical_crossentropy: `y_true` and `y_pred` must have the same shape, "
             f"received y_true {tuple(yt.shape)} and y_pred {tuple(yp.shape)}.{hint}"
         )
-    if not from_logits:
+    if from_logits:
+        _warn_probabilities_as_logits(y_pred, "softmax", "categorical_crossentropy")
+    else:
         logits = K.logits_of(y_pred, "softmax")
         if (
             logits is not None
@@ -396,6 +413,8 @@ def sparse_categorical_crossentropy(
         logits = K.logits_of(y_pred_in, "softmax")
         if logits is not None and logits._value.shape == y_pred._value.shape:
             y_pred, from_logits = logits, True
+    else:
+        _warn_probabilities_as_logits(y_pred_in, "softmax", "sparse_categorical_crossentropy")
     lab = np.asarray(y_true._value if isinstance(y_true, Tensor) else y_true)
     if lab.dtype == object or lab.dtype.kind in "USV":
         raise TypeError(f"`y_true` must be integer class ids, received dtype {lab.dtype}.")
