@@ -350,20 +350,18 @@ class Layer:
                     self._track(v)
 
     def _flatten_layers(self, include_self: bool = False, recursive: bool = True) -> list:
+        """Tracked sublayers, depth first in tracking order, each once."""
         out = [self] if include_self else []
         seen = {id(self)}
-        stack = list(self._tracked_layers)
-        for layer in stack:
+        stack = self._tracked_layers[::-1]
+        while stack:
+            layer = stack.pop()
             if id(layer) in seen:
                 continue
             seen.add(id(layer))
             out.append(layer)
-            if recursive:
-                out.extend(
-                    sub
-                    for sub in layer._flatten_layers()
-                    if id(sub) not in seen and not seen.add(id(sub))
-                )
+            if recursive and layer._tracked_layers:
+                stack.extend(layer._tracked_layers[::-1])
         return out
 
     # --- weights ------------------------------------------------------------------------
@@ -634,6 +632,12 @@ class Layer:
             else:
                 raise TypeError(f"{type(self).__name__}.__call__() missing the `inputs` argument.")
         inputs = args[0]
+        if (
+            len(args) == 1
+            and isinstance(inputs, Tensor)
+            and (not kwargs or (len(kwargs) == 1 and "training" in kwargs))
+        ):
+            return self._eager_call(inputs, (), kwargs)  # the common case, kept cheap
         flat = _flatten((args, kwargs))
         if any(isinstance(t, KerasTensor) for t in flat):
             return self._symbolic_call(args, kwargs)
@@ -681,17 +685,24 @@ class Layer:
         return arr.dtype.kind == "f" or np.dtype(self._dtype).kind == "f"
 
     def _eager_call(self, inputs, extra_args, kwargs):
-        inputs = self._convert_inputs(inputs)
-        training = (
-            kwargs.pop("training", None) if not self._call_has_training else kwargs.get("training")
-        )
-        if training is None and _TRAINING_STACK:
-            training = _TRAINING_STACK[-1]
+        if (
+            type(inputs) is not Tensor
+            or inputs._value.dtype.kind != "f"
+            or (inputs._value.dtype.name != self._dtype)
+        ):
+            inputs = self._convert_inputs(inputs)
         if self._call_has_training:
-            kwargs["training"] = training
+            training = kwargs.get("training")
+            if training is None and _TRAINING_STACK:
+                training = kwargs["training"] = _TRAINING_STACK[-1]
+        else:
+            training = kwargs.pop("training", None)
+            if training is None and _TRAINING_STACK:
+                training = _TRAINING_STACK[-1]
         if not self.built:
             self._maybe_build(_input_shapes(inputs))
-        self._losses = []
+        if self._losses:
+            object.__setattr__(self, "_losses", [])
         _TRAINING_STACK.append(training)
         try:
             outputs = self.call(inputs, *extra_args, **kwargs)
