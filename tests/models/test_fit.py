@@ -316,3 +316,29 @@ def test_deferred_sequential_reports_metrics_from_the_first_epoch():
     h = model.fit(x, y, epochs=2, verbose=0)
     assert len(h.history["accuracy"]) == 2
     assert type(model._get_train_step()).__name__ == "TrainPlan"  # the compiled fast path
+
+
+def test_freezing_a_layer_between_fits_is_honoured():
+    x, y = binary_data()
+    model = Sequential(
+        [layers.Dense(4, input_dim=3, activation="relu"), layers.Dense(1, activation="sigmoid")]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(x, y, epochs=1, verbose=0)
+    model.layers[0].trainable = False
+    frozen = model.layers[0].get_weights()
+    model.fit(x, y, epochs=2, verbose=0)
+    for a, b in zip(frozen, model.layers[0].get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_adding_a_layer_after_training_retrains_the_new_stack():
+    x, y = binary_data()
+    model = Sequential([layers.Dense(4, input_dim=3, activation="relu")])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, np.zeros((100, 4)), epochs=1, verbose=0)
+    model.add(layers.Dense(1, activation="sigmoid"))
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    h = model.fit(x, y, epochs=1, verbose=0)
+    assert set(h.history) == {"loss", "accuracy"}
+    assert model.predict(x, verbose=0).shape == (100, 1)

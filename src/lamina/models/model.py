@@ -138,6 +138,10 @@ class Model(Trainer, ModelSavingMixin, Layer):
         self.built = True
         shapes = [tuple(t._shape) for t in flat_in]
         self._build_input_shape = shapes[0] if len(shapes) == 1 else shapes
+        spec = getattr(self, "_compiled", None)
+        if spec is not None and spec.losses is not None:
+            spec.bind(list(self.output_names))  # the outputs changed (Sequential.add/pop)
+            self.compiled_loss_fn = self._primary_loss()
         names = [layer.name for layer in layers]
         dup = {n for n in names if names.count(n) > 1}
         if dup:

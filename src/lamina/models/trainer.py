@@ -503,9 +503,18 @@ class Trainer:
 
         return type(self).train_step is not Model.train_step
 
+    def _structure_key(self) -> tuple:
+        """What a compiled step depends on: the layers and which variables train."""
+        return (
+            tuple(id(x) for x in self.layers),
+            tuple(id(v) for v in self.trainable_variables),
+        )
+
     def _get_train_step(self):
-        if self._train_step_cache is not None:
+        key = self._structure_key()
+        if self._train_step_cache is not None and getattr(self, "_step_key", None) == key:
             return self._train_step_cache
+        self._step_key = key
         if self._has_custom_train_step():
             step = build_custom_step(self)
             step.custom = True
@@ -525,8 +534,10 @@ class Trainer:
         return step
 
     def _get_predict_fn(self):
-        if self._predict_fn_cache is None:
+        key = tuple(id(x) for x in self.layers)
+        if self._predict_fn_cache is None or getattr(self, "_predict_key", None) != key:
             self._predict_fn_cache = build_predict_fn(self, use_plan=not self._run_eagerly)
+            self._predict_key = key
         return self._predict_fn_cache
 
     def train_step(self, data):
@@ -759,8 +770,10 @@ class Trainer:
 
     def _require_targets(self, ys: list, what: str) -> None:
         spec = self._compiled
-        if not any(a is not None for a in ys) and spec.losses and any(
-            loss is not None for loss in spec.losses
+        if (
+            not any(a is not None for a in ys)
+            and spec.losses
+            and any(loss is not None for loss in spec.losses)
         ):
             raise ValueError(
                 f"`{what}` received no target data `y`, but the model was compiled with a loss. "
@@ -1080,7 +1093,10 @@ class Trainer:
     ):
         """Model outputs for ``x`` as NumPy arrays (one array, or a list for several outputs)."""
         from lamina.callbacks.callback_list import CallbackList, resolve_verbose
+        from lamina.utils.output_style import is_keras22
 
+        if isinstance(verbose, str) and verbose == "auto" and is_keras22():
+            verbose = 0  # Keras 2.2/2.3's predict defaulted to verbose=0 (seed 004)
         verbose = resolve_verbose(verbose)
         batch_size = _positive_int(batch_size, "batch_size")
         steps = _positive_int(steps, "steps")
