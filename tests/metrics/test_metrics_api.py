@@ -315,3 +315,11 @@ def test_batches_accumulate_like_one_big_batch(make):
     for lo in range(0, 97, 32):
         parts.update_state(y[lo : lo + 32], p[lo : lo + 32], sample_weight=w[lo : lo + 32])
     np.testing.assert_allclose(parts.result().numpy(), whole.result().numpy(), rtol=2e-6)
+
+
+def test_star_import_lists_real_names():
+    for name in M.__all__:
+        assert hasattr(M, name), name
+    for mod in (lamina.losses, lamina.activations):
+        for name in mod.__all__:
+            assert hasattr(mod, name), name

@@ -255,5 +255,7 @@ def get(identifier):
     )
 
 
-__all__ = sorted(set(ALL_OBJECTS) | {"get", "serialize", "deserialize", "Metric"})
+__all__ = sorted(
+    {k for k in ALL_OBJECTS if k in globals()} | {"get", "serialize", "deserialize", "Metric"}
+)
 del _losses
