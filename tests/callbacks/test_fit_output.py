@@ -145,7 +145,7 @@ def test_keras22_style_end_to_end(data, capsys):
         rf" - val_acc: {NUM}",
         lines[2],
     ), lines[2]
-    assert list(history.history) == ["loss", "acc", "val_loss", "val_acc"]
+    assert list(history.history) == ["val_loss", "val_acc", "loss", "acc"]
     assert history.history["val_accuracy"] == history.history["val_acc"]
     assert history.params["samples"] == 800 and history.params["batch_size"] == 100
     model.fit(*data, epochs=1, batch_size=100, verbose=2)

@@ -16,8 +16,9 @@ from lamina.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from lamina.callbacks.remote_monitor import RemoteMonitor
 from lamina.callbacks.terminate_on_nan import TerminateOnNaN
 
-# Written in their own modules by the model-files code; loaded on first use.
+# Loaded on first use (ModelCheckpoint/BackupAndRestore are written by the model-files code).
 _LAZY = {
+    "TensorBoard": "lamina.callbacks.tensorboard",
     "ModelCheckpoint": "lamina.callbacks.model_checkpoint",
     "BackupAndRestore": "lamina.callbacks.backup_and_restore",
 }
@@ -54,6 +55,7 @@ __all__ = [
     "TerminateOnNaN",
     "LambdaCallback",
     "RemoteMonitor",
+    "TensorBoard",
     "ModelCheckpoint",
     "BackupAndRestore",
 ]

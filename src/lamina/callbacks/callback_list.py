@@ -216,6 +216,9 @@ class CallbackList(Callback):
             print_msg(
                 f"Train on {info['samples']} samples, validate on {info['val_samples']} samples"
             )
+        if _style.is_keras22() and info.get("do_validation") is False:
+            for cb in self.callbacks:  # Keras 2.2 gave callbacks an empty list then
+                cb.validation_data = []
         for cb in self.callbacks:
             cb.on_train_begin(logs)
 

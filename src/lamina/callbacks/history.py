@@ -68,7 +68,11 @@ class History(Callback):
         if not isinstance(self.history, HistoryDict):
             self.history = HistoryDict(self.history)
         hist = self.history
-        for key, value in (logs or {}).items():
+        items = (logs or {}).items()
+        if not hist and _style.is_keras22():
+            # Keras 2.2/2.3 wrote the validation values into the epoch logs first
+            items = sorted(items, key=lambda item: not str(item[0]).startswith("val_"))
+        for key, value in items:
             name = _style.display_name(key)
             if dict.__contains__(hist, name):
                 dict.__getitem__(hist, name).append(value)
