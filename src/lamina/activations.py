@@ -467,8 +467,8 @@ _ALL = {
         sparsemax,
     )
 }
-#: Names ``get`` accepts that are not function names.
-_ALIASES = {"hard_swish": hard_swish, "None": linear}
+#: Names ``get`` accepts besides the function names (Keras 2.x spellings).
+_ALIASES = {"swish": swish, "hard_swish": hard_swish, "leakyrelu": leaky_relu}
 
 
 def serialize(activation) -> str | dict | None:
