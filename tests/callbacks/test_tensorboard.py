@@ -150,3 +150,40 @@ def test_epoch_only_callback_needs_no_batch_hooks():
 def test_bad_arguments(kwargs, match):
     with pytest.raises((TypeError, ValueError), match=match):
         TensorBoard(**kwargs)
+
+
+KERAS_PYTHON = __import__("os").environ.get("LAMINA_KERAS_PYTHON")
+
+
+@pytest.mark.keras
+@pytest.mark.skipif(not KERAS_PYTHON, reason="set LAMINA_KERAS_PYTHON to a Python with TensorFlow")
+def test_tensorflow_reads_the_event_files(model, tmp_path):
+    import json
+    import subprocess
+
+    simulate_fit(
+        model,
+        [TensorBoard(tmp_path, update_freq=1)],
+        epochs=2,
+        steps=2,
+        verbose=0,
+        epoch_logs=_logs,
+    )
+    path = next((tmp_path / "train").iterdir())
+    code = (
+        "import os, sys, json; os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\n"
+        "import tensorflow as tf\n"
+        "out = [(e.step, v.tag, round(v.simple_value, 6)) for e in "
+        "tf.compat.v1.train.summary_iterator(sys.argv[1]) for v in e.summary.value]\n"
+        "print(json.dumps(out))\n"
+    )
+    result = subprocess.run(
+        [KERAS_PYTHON, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    events = [tuple(x) for x in json.loads(result.stdout.strip().splitlines()[-1])]
+    assert (0, "epoch_loss", 1.0) in events and (1, "epoch_loss", 0.5) in events
+    assert (4, "batch_loss", 0.5) in events
