@@ -97,8 +97,17 @@ def _tensorflow_version(line: str) -> None:
 class NotebookRunner:
     """Runs the code cells of ``nb`` in order, filling in their outputs and execution counts."""
 
-    def __init__(self, nb, path: Path, *, out_dir: Path | None = None, keep_going: bool = False):
+    def __init__(
+        self,
+        nb,
+        path: Path,
+        *,
+        out_dir: Path | None = None,
+        keep_going: bool = False,
+        render_figures: bool = True,
+    ):
         self.nb = nb
+        self.render_figures = render_figures
         self.path = path
         self.out_dir = out_dir
         self.keep_going = keep_going
@@ -119,6 +128,8 @@ class NotebookRunner:
             )
         config = Config()
         config.HistoryManager.enabled = False
+        if not self.render_figures:  # nothing will keep the images: skip drawing them
+            config.InlineBackend.figure_formats = set()
         shell = RunnerShell.instance(config=config, colors="nocolor")
         shell._lamina_runner = self
         for name in ("pip", "conda", "mamba", "micromamba"):
@@ -251,7 +262,7 @@ class NotebookRunner:
         if saved:
             for path in saved:
                 self._say(f"{text} -> {path}" if text else f"{_PREFIX} figure saved: {path}")
-        elif any(m in data for m in _IMAGE_SUFFIXES):
+        elif any(m in data for m in _IMAGE_SUFFIXES) or text.startswith("<Figure size"):
             self._say(f"{text or '<image>'} (not saved: --out DIR saves figures)")
         elif text:
             self._say(text)

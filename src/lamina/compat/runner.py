@@ -131,7 +131,7 @@ def _run_script(path: Path, argv: list[str], out_dir: Path | None) -> int:
 
         figures.activate(out_dir)
     status = 0
-    with _script_context(path, argv), enabled():
+    with _script_context(path, argv), enabled(), _fast():
         try:
             runpy.run_path(str(path), run_name="__main__")
         except SystemExit as e:
@@ -204,8 +204,14 @@ def _run_notebook(
         out_dir.mkdir(parents=True, exist_ok=True)
     from lamina.compat.notebook import NotebookRunner
 
-    runner = NotebookRunner(nb, path, out_dir=out_dir, keep_going=keep_going)
-    with _script_context(path, argv), enabled(), _chdir(path.resolve().parent):
+    runner = NotebookRunner(
+        nb,
+        path,
+        out_dir=out_dir,
+        keep_going=keep_going,
+        render_figures=out_dir is not None or save is not None,
+    )
+    with _script_context(path, argv), enabled(), _fast(), _chdir(path.resolve().parent):
         status = runner.run()
     if save is not None:
         import nbformat
@@ -214,6 +220,24 @@ def _run_notebook(
         nbformat.write(nb, str(save))
         print(f"[lamina run] executed notebook written to {save}")
     return status
+
+
+@contextlib.contextmanager
+def _fast() -> Iterator[None]:
+    from lamina.compat.fast import ENV, fast_samples
+
+    try:
+        limit = fast_samples()
+    except ValueError as e:
+        raise RunError(str(e)) from None
+    if limit is None:
+        yield
+        return
+    from lamina.compat.fast import fast_fit
+
+    print(f"[lamina run] {ENV}: fit() trains on the first {limit} samples of its data")
+    with fast_fit():
+        yield
 
 
 @contextlib.contextmanager
