@@ -25,7 +25,6 @@ import numpy as np
 
 from lamina.backend import config as _config
 
-_ACTIVATIONS = {"linear", "relu", "sigmoid", "tanh", "softmax", "elu", "softplus", "selu"}
 _SELU_ALPHA = 1.6732632423543772
 _SELU_SCALE = 1.0507009873554805
 
@@ -48,6 +47,7 @@ class _Dense:
         self.train_b = self.b is not None and self.b.trainable
         self.keep_logits = False  # set by the plan when the loss is fused with the activation
         self.z = None
+        self._fwd, self._bwd = _FORWARD[act], _BACKWARD[act]
         self._bufs: dict[int, tuple] = {}
 
     def _buffers(self, n: int, dtype) -> tuple:
@@ -72,7 +72,7 @@ class _Dense:
         if z is not None:
             np.copyto(z, a)
             self.z = z
-        _activate(self.act, a, scratch)
+        self._fwd(a, scratch)
         self.a = a
         return a
 
@@ -80,13 +80,13 @@ class _Dense:
         """``dz`` is dL/d(output); when ``pre_activation_grad`` it is already dL/d(x@W+b)."""
         a, scratch, dx, _ = self._buffers(dz.shape[0], dz.dtype)
         if not pre_activation_grad:
-            _activation_backward(self.act, a, dz, scratch)
+            self._bwd(a, dz, scratch)
         if self.train_W:
             np.matmul(self.x.T, dz, out=self.gW)
             if self.reg_W is not None:
                 _add_penalty_grad(self.gW, self.W._value, self.reg_W)
         if self.train_b:
-            np.sum(dz, axis=0, out=self.gb)
+            np.add.reduce(dz, axis=0, out=self.gb)
             if self.reg_b is not None:
                 _add_penalty_grad(self.gb, self.b._value, self.reg_b)
         if self.first:
@@ -160,87 +160,129 @@ class _Activation:
 
 
 # --- activations in place ---------------------------------------------------------------------
-def _activate(act: str, z: np.ndarray, scratch: np.ndarray) -> None:
-    if act == "linear":
-        return
-    if act == "relu":
-        np.maximum(z, 0, out=z)
-    elif act == "sigmoid":
-        # 1 / (1 + exp(-z)), computed stably for large |z| by NumPy's overflow to inf -> 0.
-        with np.errstate(over="ignore"):
-            np.negative(z, out=z)
-            np.exp(z, out=z)
-        z += 1
-        np.reciprocal(z, out=z)
-    elif act == "tanh":
-        np.tanh(z, out=z)
-    elif act == "softmax":
-        np.max(z, axis=-1, keepdims=True, out=scratch[:, :1])
-        z -= scratch[:, :1]
+# Forward: f(z, scratch) overwrites z with the activation. Backward: g(a, dy, scratch) turns
+# dL/d(output) into dL/d(z) in place, using only the activation's output ``a``.
+def _fwd_linear(z, scratch):
+    pass
+
+
+def _fwd_relu(z, scratch):
+    np.maximum(z, 0, out=z)
+
+
+def _fwd_sigmoid(z, scratch):
+    with np.errstate(over="ignore"):  # exp overflow gives inf, and 1/inf = 0: the right limit
+        np.negative(z, out=z)
         np.exp(z, out=z)
-        np.sum(z, axis=-1, keepdims=True, out=scratch[:, :1])
-        z /= scratch[:, :1]
-    elif act == "elu":
-        np.minimum(z, 0, out=scratch)
-        np.expm1(scratch, out=scratch)
-        np.maximum(z, 0, out=z)
-        z += scratch
-    elif act == "selu":
-        np.minimum(z, 0, out=scratch)
-        np.expm1(scratch, out=scratch)
-        scratch *= _SELU_ALPHA
-        np.maximum(z, 0, out=z)
-        z += scratch
-        z *= _SELU_SCALE
-    elif act == "softplus":
-        # log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|))
-        np.abs(z, out=scratch)
-        np.negative(scratch, out=scratch)
-        np.exp(scratch, out=scratch)
-        np.log1p(scratch, out=scratch)
-        np.maximum(z, 0, out=z)
-        z += scratch
-    else:  # pragma: no cover - guarded by _ACTIVATIONS
-        raise AssertionError(act)
+    np.add(z, 1, out=z)
+    np.reciprocal(z, out=z)
+
+
+def _fwd_tanh(z, scratch):
+    np.tanh(z, out=z)
+
+
+def _fwd_softmax(z, scratch):
+    col = scratch[:, :1]
+    np.maximum.reduce(z, axis=-1, keepdims=True, out=col)
+    np.subtract(z, col, out=z)
+    np.exp(z, out=z)
+    np.add.reduce(z, axis=-1, keepdims=True, out=col)
+    np.divide(z, col, out=z)
+
+
+def _fwd_elu(z, scratch):
+    np.minimum(z, 0, out=scratch)
+    np.expm1(scratch, out=scratch)
+    np.maximum(z, 0, out=z)
+    np.add(z, scratch, out=z)
+
+
+def _fwd_selu(z, scratch):
+    _fwd_elu(z, scratch)
+    # z = max(z,0) + expm1(min(z,0)); selu = scale * (max + alpha * expm1(min))
+    np.minimum(z, 0, out=scratch)
+    np.multiply(scratch, _SELU_ALPHA - 1.0, out=scratch)
+    np.add(z, scratch, out=z)
+    np.multiply(z, _SELU_SCALE, out=z)
+
+
+def _fwd_softplus(z, scratch):
+    # log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|))
+    np.abs(z, out=scratch)
+    np.negative(scratch, out=scratch)
+    np.exp(scratch, out=scratch)
+    np.log1p(scratch, out=scratch)
+    np.maximum(z, 0, out=z)
+    np.add(z, scratch, out=z)
+
+
+def _bwd_linear(a, dy, scratch):
+    pass
+
+
+def _bwd_relu(a, dy, scratch):
+    np.greater(a, 0, out=scratch)
+    np.multiply(dy, scratch, out=dy)
+
+
+def _bwd_sigmoid(a, dy, scratch):
+    np.subtract(1, a, out=scratch)
+    np.multiply(scratch, a, out=scratch)
+    np.multiply(dy, scratch, out=dy)
+
+
+def _bwd_tanh(a, dy, scratch):
+    np.multiply(a, a, out=scratch)
+    np.subtract(1, scratch, out=scratch)
+    np.multiply(dy, scratch, out=dy)
+
+
+def _bwd_softmax(a, dy, scratch):
+    # dz = a * (dy - sum(dy * a))
+    np.multiply(dy, a, out=scratch)
+    s = np.add.reduce(scratch, axis=-1, keepdims=True)
+    np.subtract(dy, s, out=dy)
+    np.multiply(dy, a, out=dy)
+
+
+def _bwd_elu(a, dy, scratch):
+    # f' = 1 where a > 0, else a + 1
+    np.add(a, 1, out=scratch)
+    np.copyto(scratch, 1, where=a > 0)
+    np.multiply(dy, scratch, out=dy)
+
+
+def _bwd_selu(a, dy, scratch):
+    # a <= 0: a = scale*alpha*(e^z - 1), so f' = a + scale*alpha
+    np.add(a, _SELU_SCALE * _SELU_ALPHA, out=scratch)
+    np.copyto(scratch, _SELU_SCALE, where=a > 0)
+    np.multiply(dy, scratch, out=dy)
+
+
+def _bwd_softplus(a, dy, scratch):
+    # f' = sigmoid(z) = 1 - exp(-a)
+    np.negative(a, out=scratch)
+    np.exp(scratch, out=scratch)
+    np.subtract(1, scratch, out=scratch)
+    np.multiply(dy, scratch, out=dy)
+
+
+_FORWARD = {"linear": _fwd_linear, "relu": _fwd_relu, "sigmoid": _fwd_sigmoid,
+            "tanh": _fwd_tanh, "softmax": _fwd_softmax, "elu": _fwd_elu, "selu": _fwd_selu,
+            "softplus": _fwd_softplus}
+_BACKWARD = {"linear": _bwd_linear, "relu": _bwd_relu, "sigmoid": _bwd_sigmoid,
+             "tanh": _bwd_tanh, "softmax": _bwd_softmax, "elu": _bwd_elu, "selu": _bwd_selu,
+             "softplus": _bwd_softplus}
+_ACTIVATIONS = set(_FORWARD)
+
+
+def _activate(act: str, z: np.ndarray, scratch: np.ndarray) -> None:
+    _FORWARD[act](z, scratch)
 
 
 def _activation_backward(act: str, a: np.ndarray, dy: np.ndarray, scratch: np.ndarray) -> None:
-    """dy <- dy * f'(z), written with the activation's output ``a``."""
-    if act == "linear":
-        return
-    if act == "relu":
-        np.greater(a, 0, out=scratch)
-        dy *= scratch
-    elif act == "sigmoid":
-        np.subtract(1, a, out=scratch)
-        scratch *= a
-        dy *= scratch
-    elif act == "tanh":
-        np.multiply(a, a, out=scratch)
-        np.subtract(1, scratch, out=scratch)
-        dy *= scratch
-    elif act == "softmax":
-        # dz = a * (dy - sum(dy * a))
-        np.multiply(dy, a, out=scratch)
-        s = scratch.sum(axis=-1, keepdims=True)
-        dy -= s
-        dy *= a
-    elif act == "elu":
-        # f' = 1 for a > 0, else a + 1
-        np.add(a, 1, out=scratch)
-        np.copyto(scratch, 1, where=a > 0)
-        dy *= scratch
-    elif act == "selu":
-        # a <= 0: a = scale*alpha*(e^z - 1) -> f' = a + scale*alpha
-        np.add(a, _SELU_SCALE * _SELU_ALPHA, out=scratch)
-        np.copyto(scratch, _SELU_SCALE, where=a > 0)
-        dy *= scratch
-    elif act == "softplus":
-        # f' = sigmoid(z) = 1 - exp(-a)
-        np.negative(a, out=scratch)
-        np.exp(scratch, out=scratch)
-        np.subtract(1, scratch, out=scratch)
-        dy *= scratch
+    _BACKWARD[act](a, dy, scratch)
 
 
 # --- regularization ---------------------------------------------------------------------------
@@ -317,7 +359,8 @@ class _LossHead:
             per -= z * y
             per += np.log1p(np.exp(-np.abs(z)))
             k = p.shape[-1] if p.ndim > 1 else 1
-            per = per.mean(axis=-1) if per.ndim > 1 else per
+            if per.ndim > 1:
+                per = per.reshape(n) if k == 1 else np.add.reduce(per, axis=-1) / k
             grad = p - y
             if k != 1:
                 grad *= 1.0 / k
@@ -371,8 +414,8 @@ class _LossHead:
 
 
 def _logsumexp(z: np.ndarray) -> np.ndarray:
-    m = z.max(axis=-1)
-    return m + np.log(np.exp(z - m[:, None]).sum(axis=-1))
+    m = np.maximum.reduce(z, axis=-1)
+    return m + np.log(np.add.reduce(np.exp(z - m[:, None]), axis=-1))
 
 
 def _align(y: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -392,6 +435,8 @@ class TrainPlan:
         self.optimizer = optimizer
         self.variables = variables
         self.dtype = _config.floatx_dtype()
+        self._regularized = [st for st in stages
+                             if isinstance(st, _Dense) and (st.reg_W or st.reg_b)]
         self._flatten_variables()
         self.update = _make_update(optimizer, variables, self.grads, self.flat_params,
                                    self.flat_grads)
@@ -435,12 +480,10 @@ class TrainPlan:
             fused = False
             if g is None:
                 break
-        penalty = 0.0
-        for st in self.stages:
-            if isinstance(st, _Dense) and (st.reg_W or st.reg_b):
-                penalty += st.penalty()
+        for st in self._regularized:
+            loss += st.penalty()
         self.update()
-        return loss + penalty, h
+        return loss, h
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         h = x

@@ -198,7 +198,7 @@ def load_legacy_h5(filepath, custom_objects=None, compile: bool = True, safe_mod
     """Rebuild a model saved by tf.keras 2.x or Keras 3 in HDF5."""
     import h5py
 
-    from lamina.saving.archive import compile_from_config, guarded, model_from_config_dict
+    from lamina.saving.archive import guarded
 
     try:
         h5 = h5py.File(filepath, "r")
@@ -207,22 +207,29 @@ def load_legacy_h5(filepath, custom_objects=None, compile: bool = True, safe_mod
     except Exception as e:
         raise ModelFileError(filepath, f"not an HDF5 file ({e})") from None
     with h5:
-        raw = guarded(h5.attrs.get, filepath, "model_config")
-        if raw is None:
-            raise ModelFileError(filepath, "no 'model_config' attribute: this is a weights-only "
-                                 "file; build the model and call model.load_weights()")
-        config = _json_attr(raw, "model_config", filepath)
-        model = model_from_config_dict(config, filepath, custom_objects, compile=False,
-                                       safe_mode=safe_mode)
-        group = h5.get("model_weights")
-        if group is None:
-            raise ModelFileError(filepath, "no 'model_weights' group")
-        guarded(load_weights_from_group, filepath, group, model, filepath)
-        training = h5.attrs.get("training_config")
-        if compile and training is not None:
-            compile_from_config(model, _json_attr(training, "training_config", filepath),
-                                filepath, custom_objects)
-            _restore_legacy_optimizer(h5, model, filepath)
+        return guarded(_load_from_h5, filepath, h5, filepath, custom_objects, compile,
+                       safe_mode)
+
+
+def _load_from_h5(h5, filepath, custom_objects, compile: bool, safe_mode: bool):
+    from lamina.saving.archive import compile_from_config, model_from_config_dict
+
+    raw = h5.attrs.get("model_config")
+    if raw is None:
+        raise ModelFileError(filepath, "no 'model_config' attribute: this is a weights-only "
+                             "file; build the model and call model.load_weights()")
+    config = _json_attr(raw, "model_config", filepath)
+    model = model_from_config_dict(config, filepath, custom_objects, compile=False,
+                                   safe_mode=safe_mode)
+    group = h5.get("model_weights")
+    if group is None:
+        raise ModelFileError(filepath, "no 'model_weights' group")
+    load_weights_from_group(group, model, filepath)
+    training = h5.attrs.get("training_config")
+    if compile and training is not None:
+        compile_from_config(model, _json_attr(training, "training_config", filepath),
+                            filepath, custom_objects)
+        _restore_legacy_optimizer(h5, model, filepath)
     return model
 
 
