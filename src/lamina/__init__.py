@@ -28,6 +28,7 @@ from lamina.autodiff.eager import (
     numpy_function,
     py_function,
 )
+from lamina.autodiff.module import Module, VariableAggregation, VariableSynchronization
 from lamina.dtypes import (
     DType,
     as_dtype,
@@ -100,6 +101,13 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Regularizer": ("lamina.regularizers", "Regularizer"),
     "load_model": ("lamina.models", "load_model"),
     "utils_set_random_seed": ("lamina.utils", "set_random_seed"),
+    # TensorFlow 1/2 initializer spellings (tf.zeros_initializer() ...)
+    "zeros_initializer": ("lamina.initializers", "Zeros"),
+    "ones_initializer": ("lamina.initializers", "Ones"),
+    "constant_initializer": ("lamina.initializers", "Constant"),
+    "random_normal_initializer": ("lamina.initializers", "RandomNormal"),
+    "random_uniform_initializer": ("lamina.initializers", "RandomUniform"),
+    "glorot_uniform_initializer": ("lamina.initializers", "GlorotUniform"),
 }
 
 

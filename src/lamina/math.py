@@ -13,7 +13,5 @@ multiply_no_nan = multiply_no_nan  # noqa: F405,PLW0127
 floormod = floormod  # noqa: F405,PLW0127
 mod = floormod  # noqa: F405
 truncatediv = truncatediv  # noqa: F405,PLW0127
-real = lambda x, name=None: x  # noqa: E731
-segment_sum = unsorted_segment_sum
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -9,9 +9,17 @@ random_uniform = _uniform
 
 
 class _Experimental:
-    """``tf.random.experimental.stateless_*`` spellings."""
+    """``tf.random.experimental``: Generator and the stateless spellings."""
 
-    from lamina.ops.random_ops import stateless_normal, stateless_uniform  # noqa: F401
+    from lamina.ops.random_ops import (  # noqa: F401
+        Generator,
+        get_global_generator,
+        set_global_generator,
+        stateless_normal,
+        stateless_uniform,
+    )
+
+    stateless_fold_in = staticmethod(fold_in)  # noqa: F405
 
 
 experimental = _Experimental()

@@ -609,3 +609,157 @@ __all__ = [
     "map_fn",
     "vectorized_map",
 ]
+
+
+# --- less common TensorFlow array ops -----------------------------------------------------
+def identity_n(input, name=None) -> list:
+    return [identity(t) for t in input]
+
+
+def parallel_stack(values, name=None) -> Tensor:
+    return stack(values, axis=0)
+
+
+def _scatter_combine(tensor, indices, updates, op: str, fn) -> Tensor:
+    x, u = as_tensor_pair(tensor, updates, op)
+    idx = np.asarray(indices._value if isinstance(indices, Tensor) else indices)
+    key = tuple(idx[..., i] for i in range(idx.shape[-1]))
+    out = x._value.copy()
+    fn.at(out, key, u._value)
+    return Tensor(out)
+
+
+def tensor_scatter_nd_sub(tensor, indices, updates, name=None) -> Tensor:
+    x = _t(tensor)
+    return tensor_scatter_nd_add(x, indices, -_t(updates)._value.astype(x._value.dtype))
+
+
+def tensor_scatter_nd_max(tensor, indices, updates, name=None) -> Tensor:
+    return _scatter_combine(tensor, indices, updates, "tensor_scatter_nd_max", np.maximum)
+
+
+def tensor_scatter_nd_min(tensor, indices, updates, name=None) -> Tensor:
+    return _scatter_combine(tensor, indices, updates, "tensor_scatter_nd_min", np.minimum)
+
+
+def unique_with_counts(x, out_idx="int32", name=None):
+    from collections import namedtuple
+
+    y, idx = unique(x, out_idx)
+    counts = np.bincount(idx._value, minlength=y._value.shape[0]).astype(idx._value.dtype)
+    UniqueWithCounts = namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+    return UniqueWithCounts(y, idx, Tensor(counts))
+
+
+def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=None) -> Tensor:
+    """Insertion points of ``values`` in each (last-axis) sorted row."""
+    s, v = _to_array(sorted_sequence), _to_array(values)
+    if s.ndim == 1:
+        out = np.searchsorted(s, v, side=side)
+    else:
+        out = np.stack(
+            [
+                np.searchsorted(a, b, side=side)
+                for a, b in zip(s.reshape(-1, s.shape[-1]), v.reshape(-1, v.shape[-1]))
+            ]
+        )
+        out = out.reshape(v.shape)
+    return Tensor(out.astype(as_dtype(out_type)._np))
+
+
+def strided_slice(
+    input_,
+    begin,
+    end,
+    strides=None,
+    begin_mask=0,
+    end_mask=0,
+    ellipsis_mask=0,
+    new_axis_mask=0,
+    shrink_axis_mask=0,
+    name=None,
+) -> Tensor:
+    """``tf.strided_slice`` with its bit masks (``x[begin:end:strides]`` per axis)."""
+    b, e = _ints(begin), _ints(end)
+    st = _ints(strides) if strides is not None else [1] * len(b)
+    key = []
+    for i, (bi, ei, si) in enumerate(zip(b, e, st)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            key.append(Ellipsis)
+        elif new_axis_mask & bit:
+            key.append(None)
+        elif shrink_axis_mask & bit:
+            key.append(bi)
+        else:
+            key.append(slice(None if begin_mask & bit else bi, None if end_mask & bit else ei, si))
+    return getitem(input_, tuple(key))
+
+
+def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None) -> Tensor:
+    """Reverse the first ``seq_lengths[b]`` entries along ``seq_axis`` of each batch row."""
+    x = _t(input)
+    sa = 1 if seq_axis is None else _axis(seq_axis, x.ndim, "reverse_sequence")
+    ba = 0 if batch_axis is None else _axis(batch_axis, x.ndim, "reverse_sequence")
+    lengths = _ints(seq_lengths)
+    n = x._value.shape[sa]
+    idx = np.broadcast_to(np.arange(n), (len(lengths), n)).copy()
+    for row, ln in enumerate(lengths):
+        idx[row, :ln] = np.arange(ln)[::-1]
+    shape_ = [1] * x.ndim
+    shape_[ba], shape_[sa] = len(lengths), n
+    full = np.broadcast_to(
+        idx.reshape(shape_) if ba < sa else idx.T.reshape(shape_), x._value.shape
+    )
+    grids = list(np.indices(x._value.shape, sparse=True))
+    grids[sa] = full
+    return getitem(x, tuple(grids))
+
+
+def unravel_index(indices, dims, name=None) -> Tensor:
+    out = np.stack(np.unravel_index(_to_array(indices), tuple(_ints(dims))))
+    return Tensor(out.astype(_to_array(indices).dtype))
+
+
+def histogram_fixed_width(values, value_range, nbins=100, dtype="int32", name=None) -> Tensor:
+    v = _to_array(values).reshape(-1)
+    lo, hi = (float(a) for a in _to_array(value_range))
+    idx = np.clip(np.floor((v - lo) / (hi - lo) * nbins), 0, nbins - 1).astype(np.int64)
+    return Tensor(np.bincount(idx, minlength=int(nbins)).astype(as_dtype(dtype)._np))
+
+
+def get_static_value(tensor, partial=False):
+    """The value as a NumPy array (lamina tensors always have one)."""
+    return np.array(_to_array(tensor)) if isinstance(tensor, Tensor) else tensor
+
+
+def space_to_depth(input, block_size, data_format="NHWC", name=None) -> Tensor:
+    x = _t(input)
+    n, h, w, c = x._value.shape
+    b = int(block_size)
+    y = reshape(x, (n, h // b, b, w // b, b, c))
+    return reshape(transpose(y, [0, 1, 3, 2, 4, 5]), (n, h // b, w // b, b * b * c))
+
+
+def depth_to_space(input, block_size, data_format="NHWC", name=None) -> Tensor:
+    x = _t(input)
+    n, h, w, c = x._value.shape
+    b = int(block_size)
+    y = reshape(x, (n, h, w, b, b, c // (b * b)))
+    return reshape(transpose(y, [0, 1, 3, 2, 4, 5]), (n, h * b, w * b, c // (b * b)))
+
+
+__all__ += [
+    "identity_n",
+    "parallel_stack",
+    "tensor_scatter_nd_sub",
+    "tensor_scatter_nd_max",
+    "tensor_scatter_nd_min",
+    "unique_with_counts",
+    "searchsorted",
+    "strided_slice",
+    "reverse_sequence",
+    "unravel_index",
+    "histogram_fixed_width",
+    "get_static_value",
+]

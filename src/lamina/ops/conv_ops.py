@@ -362,3 +362,76 @@ __all__ = [
     "avg_pool",
     "convolution",
 ]
+
+
+def separable_conv2d(
+    input,
+    depthwise_filter,
+    pointwise_filter,
+    strides,
+    padding,
+    data_format="NHWC",
+    dilations=None,
+    name=None,
+) -> Tensor:
+    """A depthwise convolution followed by a 1x1 (pointwise) convolution."""
+    first = data_format is not None and str(data_format).upper().startswith("NC")
+    y = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
+    return conv2d(y, pointwise_filter, 1, "VALID", "NCHW" if first else "NHWC")
+
+
+def conv1d_transpose(
+    input,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    data_format="NWC",
+    dilations=None,
+    name=None,
+) -> Tensor:
+    """The gradient of conv1d with respect to its input: ``filters`` is (K, O, C)."""
+    x = _float_input(input, "conv1d_transpose")
+    f = convert_to_tensor(filters)
+    first = data_format is not None and str(data_format).upper() == "NCW"
+    if first:
+        x = transpose(x, [0, 2, 1])
+    out = [int(v) for v in output_shape]
+    if first:
+        out = [out[0], out[2], out[1]]
+    s = _pair(strides, "strides", "conv1d_transpose", 1)[0]
+    d = _pair(1 if dilations is None else dilations, "dilations", "conv1d_transpose", 1)[0]
+    y = conv2d_transpose(
+        reshape(x, (x._value.shape[0], 1) + x._value.shape[1:]),
+        reshape(f, (1,) + f._value.shape),
+        [out[0], 1, out[1], out[2]],
+        (1, s),
+        padding,
+        "NHWC",
+        (1, d),
+    )
+    y = reshape(y, (out[0], out[1], out[2]))
+    return transpose(y, [0, 2, 1]) if first else y
+
+
+def conv_transpose(
+    input,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    data_format=None,
+    dilations=None,
+    name=None,
+) -> Tensor:
+    """``tf.nn.conv_transpose``: 1-D or 2-D by the input's rank."""
+    if _float_input(input, "conv_transpose").ndim == 3:
+        return conv1d_transpose(
+            input, filters, output_shape, strides, padding, data_format or "NWC", dilations
+        )
+    return conv2d_transpose(
+        input, filters, output_shape, strides, padding, data_format or "NHWC", dilations
+    )
+
+
+__all__ += ["separable_conv2d", "conv1d_transpose", "conv_transpose"]

@@ -526,3 +526,66 @@ __all__ = [
     "clip_by_value",
     "cast",
 ]
+
+
+# --- more tf.math ---------------------------------------------------------------------------
+def reciprocal_no_nan(x, name=None) -> Tensor:
+    """1 / x, but 0 where x is 0."""
+    return divide_no_nan(1.0, _same_kind_input(x, "reciprocal_no_nan"))
+
+
+def xlog1py(x, y, name=None) -> Tensor:
+    """x * log1p(y), 0 where x is 0."""
+    x, y = as_tensor_pair(x, y, "xlog1py")
+    zero = Tensor(x._value == 0)
+    return where_(zero, 0.0, multiply(x, log1p(where_(zero, 0.0, y))))
+
+
+def polyval(coeffs, x, name=None) -> Tensor:
+    """coeffs[0] * x**(n-1) + ... + coeffs[n-1] (Horner's scheme)."""
+    out = None
+    for c in coeffs:
+        out = convert_to_tensor(c) if out is None else add(multiply(out, x), c)
+    if out is None:
+        return zeros_like(x)
+    return out
+
+
+def scalar_mul(scalar, x, name=None) -> Tensor:
+    return multiply(scalar, x)
+
+
+_lgamma_vec = np.frompyfunc(_math.lgamma, 1, 1)
+
+
+def lgamma(x, name=None) -> Tensor:
+    """log |Gamma(x)| (its gradient, the digamma function, is not provided)."""
+    x = _float_input(x, "lgamma")
+    return Tensor(_lgamma_vec(x._value).astype(x._value.dtype))
+
+
+def real(input, name=None) -> Tensor:
+    x = _same_kind_input(input, "real")
+    return Tensor(np.real(x._value)) if x._value.dtype.kind == "c" else x
+
+
+def imag(input, name=None) -> Tensor:
+    x = _same_kind_input(input, "imag")
+    return Tensor(np.imag(x._value)) if x._value.dtype.kind == "c" else zeros_like(x)
+
+
+def conj(x, name=None) -> Tensor:
+    x = _same_kind_input(x, "conj")
+    return Tensor(np.conj(x._value)) if x._value.dtype.kind == "c" else x
+
+
+__all__ += [
+    "reciprocal_no_nan",
+    "xlog1py",
+    "polyval",
+    "scalar_mul",
+    "lgamma",
+    "real",
+    "imag",
+    "conj",
+]

@@ -414,3 +414,57 @@ __all__ = [
     "l2_normalize",
     "matmul",
 ]
+
+
+def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None) -> Tensor:
+    """The least-squares solution X of matrix @ X ~= rhs (ridge-regularized if asked)."""
+    a, b = as_tensor_pair(_float_input(matrix, "lstsq"), rhs, "lstsq")
+    at = matrix_transpose(a)
+    gram = matmul(at, a)
+    n = a._value.shape[-1]
+    if l2_regularizer:
+        gram = gram + Tensor(float(l2_regularizer) * np.eye(n, dtype=a._value.dtype))
+    return solve(gram, matmul(at, b))
+
+
+def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None) -> Tensor:
+    from lamina.ops.numpy_api import tril, triu
+
+    a = _float_input(matrix, "triangular_solve")
+    a = tril(a) if lower else triu(a)
+    return solve(a, rhs, adjoint=adjoint)
+
+
+def cholesky_solve(chol, rhs, name=None) -> Tensor:
+    lo = _float_input(chol, "cholesky_solve")
+    y = solve(lo, rhs)
+    return solve(matrix_transpose(lo), y)
+
+
+def matrix_rank(a, tol=None, validate_args=False, name=None) -> Tensor:
+    v = _float_input(a, "matrix_rank")._value
+    return Tensor(np.asarray(np.linalg.matrix_rank(v, tol=tol), dtype=np.int32))
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):
+    """(tensor / norm, norm)."""
+    x = _float_input(tensor, "normalize")
+    n = norm(x, ord=ord, axis=axis, keepdims=True)
+    return divide(x, n), n
+
+
+def set_diag(input, diagonal, name=None, k=0) -> Tensor:
+    """``input`` with its main diagonal replaced by ``diagonal``."""
+    x = _t(input)
+    m, n = x._value.shape[-2:]
+    eye = np.eye(m, n, dtype=x._value.dtype)
+    d = (
+        convert_to_tensor(np.asarray(_t(diagonal)._value, dtype=x._value.dtype))
+        if not isinstance(diagonal, Tensor)
+        else diagonal
+    )
+    placed = multiply(expand_dims(d, -2) if m >= n else expand_dims(d, -1), Tensor(eye))
+    return multiply(x, Tensor(1 - eye)) + placed
+
+
+__all__ += ["lstsq", "triangular_solve", "cholesky_solve", "matrix_rank", "normalize", "set_diag"]

@@ -365,3 +365,88 @@ __all__ = [
     "sqrt",
     "log",
 ]
+
+
+def crelu(features, axis=-1, name=None) -> Tensor:
+    """Concatenated ReLU: [relu(x), relu(-x)] along ``axis``."""
+    from lamina.ops.array_ops import concat
+
+    x = _float_input(features, "crelu")
+    return concat([relu(x), relu(negative(x))], axis=axis)
+
+
+def local_response_normalization(
+    input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5, name=None
+) -> Tensor:
+    """x / (bias + alpha * sum of squares over the 2r+1 neighbouring channels) ** beta."""
+    from lamina.ops.array_ops import pad as _pad
+    from lamina.ops.elementwise import pow as _pow
+    from lamina.ops.reduction import cumsum
+
+    x = _float_input(input, "local_response_normalization")
+    r = int(depth_radius)
+    sq = _pad(square(x), [[0, 0]] * (x.ndim - 1) + [[r + 1, r]])
+    cs = cumsum(sq, axis=-1)
+    c = x._value.shape[-1]
+    hi = getitem(cs, (Ellipsis, slice(2 * r + 1, 2 * r + 1 + c)))
+    lo = getitem(cs, (Ellipsis, slice(0, c)))
+    return divide(x, _pow(add(float(bias), multiply(float(alpha), subtract(hi, lo))), float(beta)))
+
+
+lrn = local_response_normalization
+
+
+def sufficient_statistics(x, axes, shift=None, keepdims=False, name=None):
+    """(count, sum, sum of squares, shift) over ``axes``."""
+    x = _float_input(x, "sufficient_statistics")
+    ax = [a % x.ndim for a in (axes if isinstance(axes, (list, tuple)) else [axes])]
+    count = float(np.prod([x._value.shape[a] for a in ax]))
+    s = reduce_sum(x, axis=ax, keepdims=keepdims)
+    ss = reduce_sum(square(x), axis=ax, keepdims=keepdims)
+    return Tensor(np.asarray(count, x._value.dtype)), s, ss, None
+
+
+def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    mean = divide(mean_ss, counts)
+    var = subtract(divide(variance_ss, counts), square(mean))
+    return mean, var
+
+
+def weighted_moments(x, axes, frequency_weights, keepdims=False, name=None):
+    """Mean and variance of ``x`` with ``frequency_weights`` (broadcast to ``x``)."""
+    x = _float_input(x, "weighted_moments")
+    w = convert_to_tensor(_to_array(frequency_weights, x._value.dtype))
+    w = multiply(w, Tensor(np.ones(x._value.shape, x._value.dtype)))
+    total = reduce_sum(w, axis=axes, keepdims=True)
+    mean = divide(reduce_sum(multiply(w, x), axis=axes, keepdims=True), total)
+    var = divide(
+        reduce_sum(multiply(w, square(subtract(x, mean))), axis=axes, keepdims=True), total
+    )
+    if not keepdims:
+        ax = [a % x.ndim for a in (axes if isinstance(axes, (list, tuple)) else [axes])]
+        shape_ = tuple(d for i, d in enumerate(x._value.shape) if i not in ax)
+        mean, var = reshape(mean, shape_), reshape(var, shape_)
+    return mean, var
+
+
+def scale_regularization_loss(regularization_loss) -> Tensor:
+    """The loss itself (there is one replica)."""
+    return convert_to_tensor(regularization_loss)
+
+
+def zero_fraction(value, name=None) -> Tensor:
+    from lamina.ops.reduction import zero_fraction as _zf
+
+    return _zf(value)
+
+
+__all__ += [
+    "crelu",
+    "local_response_normalization",
+    "lrn",
+    "sufficient_statistics",
+    "normalize_moments",
+    "weighted_moments",
+    "scale_regularization_loss",
+    "zero_fraction",
+]

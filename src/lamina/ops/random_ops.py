@@ -130,3 +130,128 @@ __all__ = [
     "stateless_normal",
     "stateless_uniform",
 ]
+
+
+def stateless_truncated_normal(
+    shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=None
+) -> Tensor:
+    r = np.random.RandomState(_stateless_key(seed))
+    shp = _shape(shape, "stateless_truncated_normal")
+    v = r.normal(size=shp)
+    bad = np.abs(v) > 2
+    while bad.any():
+        v[bad] = r.normal(size=int(bad.sum()))
+        bad = np.abs(v) > 2
+    return Tensor((v * stddev + mean).astype(_float_dtype(dtype, "stateless_truncated_normal")))
+
+
+def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None) -> Tensor:
+    lg = np.asarray(_to_array(logits), dtype=np.float64)
+    p = np.exp(lg - lg.max(axis=1, keepdims=True))
+    cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+    u = np.random.RandomState(_stateless_key(seed)).random_sample((lg.shape[0], int(num_samples)))
+    out = np.minimum((u[:, :, None] > cdf[:, None, :]).sum(-1), lg.shape[1] - 1)
+    return Tensor(out.astype(as_dtype(dtype)._np))
+
+
+def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None) -> Tensor:
+    r = np.random.RandomState(_stateless_key(seed))
+    out = r.binomial(_to_array(counts), _to_array(probs), size=_shape(shape, "stateless_binomial"))
+    return Tensor(out.astype(as_dtype(output_dtype)._np))
+
+
+def stateless_poisson(shape, seed, lam, dtype="int32", name=None) -> Tensor:
+    r = np.random.RandomState(_stateless_key(seed))
+    out = r.poisson(_to_array(lam), size=_shape(shape, "stateless_poisson"))
+    return Tensor(out.astype(as_dtype(dtype)._np))
+
+
+class Generator:
+    """``tf.random.Generator``: an independent, seedable random stream."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._seed = seed
+        self._rng = np.random.RandomState(None if seed is None else int(seed) % (2**32))
+
+    @classmethod
+    def from_seed(cls, seed, alg=None) -> Generator:
+        return cls(int(seed))
+
+    @classmethod
+    def from_non_deterministic_state(cls, alg=None) -> Generator:
+        return cls(None)
+
+    def reset_from_seed(self, seed) -> None:
+        self.__init__(int(seed))
+
+    def normal(self, shape, mean=0.0, stddev=1.0, dtype="float32", name=None) -> Tensor:
+        v = self._rng.normal(size=_shape(shape, "Generator.normal"))
+        return Tensor(
+            (v * _to_array(stddev) + _to_array(mean)).astype(
+                _float_dtype(dtype, "Generator.normal")
+            )
+        )
+
+    def uniform(self, shape, minval=0, maxval=None, dtype="float32", name=None) -> Tensor:
+        d = as_dtype(dtype)._np
+        shp = _shape(shape, "Generator.uniform")
+        if d.kind in "iu":
+            if maxval is None:
+                raise ValueError("Generator.uniform: an integer `dtype` needs `maxval`.")
+            return Tensor(self._rng.randint(int(minval), int(maxval), size=shp).astype(d))
+        hi = 1.0 if maxval is None else _to_array(maxval)
+        return Tensor((self._rng.random_sample(shp) * (hi - minval) + minval).astype(d))
+
+    def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype="float32", name=None) -> Tensor:
+        shp = _shape(shape, "Generator.truncated_normal")
+        v = self._rng.normal(size=shp)
+        bad = np.abs(v) > 2
+        while bad.any():
+            v[bad] = self._rng.normal(size=int(bad.sum()))
+            bad = np.abs(v) > 2
+        return Tensor((v * stddev + mean).astype(_float_dtype(dtype, "truncated_normal")))
+
+    def binomial(self, shape, counts, probs, dtype="int32", name=None) -> Tensor:
+        out = self._rng.binomial(
+            _to_array(counts), _to_array(probs), size=_shape(shape, "Generator.binomial")
+        )
+        return Tensor(out.astype(as_dtype(dtype)._np))
+
+    def make_seeds(self, count=1) -> Tensor:
+        return Tensor(self._rng.randint(0, 2**31 - 1, size=(2, int(count))).astype(np.int64))
+
+    def split(self, count=1) -> list:
+        return [Generator(int(s)) for s in self._rng.randint(0, 2**31 - 1, size=int(count))]
+
+
+_global_generator: Generator | None = None
+
+
+def get_global_generator() -> Generator:
+    global _global_generator
+    if _global_generator is None:
+        _global_generator = Generator(None)
+    return _global_generator
+
+
+def set_global_generator(generator: Generator) -> None:
+    global _global_generator
+    _global_generator = generator
+
+
+def fold_in(seed, data, alg=None) -> Tensor:
+    s = [int(x) for x in np.asarray(_to_array(seed)).reshape(-1)]
+    key = np.random.RandomState((s[0] * 31 + s[-1] * 17 + int(data)) % (2**32))
+    return Tensor(key.randint(0, 2**31 - 1, size=2).astype(np.int64))
+
+
+__all__ += [
+    "stateless_truncated_normal",
+    "stateless_categorical",
+    "stateless_binomial",
+    "stateless_poisson",
+    "Generator",
+    "get_global_generator",
+    "set_global_generator",
+    "fold_in",
+]

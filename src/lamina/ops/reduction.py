@@ -12,6 +12,7 @@ from lamina.dtypes import as_dtype
 from lamina.ops.core import (
     _norm_axis,
     _to_array,
+    add as add_,
     broadcast_to,
     convert_to_tensor,
     divide,
@@ -405,4 +406,161 @@ __all__ = [
     "bincount",
     "confusion_matrix",
     "reduce_sum",
+]
+
+
+# --- segment reductions and other tf.math extras ------------------------------------------
+def _segments(data, segment_ids, num_segments, op: str):
+    x = _t(data)
+    ids = np.asarray(_to_array(segment_ids)).astype(np.int64)
+    n = int(num_segments) if num_segments is not None else (int(ids.max()) + 1 if ids.size else 0)
+    return x, ids, n
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None) -> Tensor:
+    from lamina.ops.array_ops import unsorted_segment_sum
+
+    x, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_mean")
+    counts = np.bincount(ids.reshape(-1), minlength=n).astype(x._value.dtype)
+    counts = np.maximum(counts, 1).reshape((n,) + (1,) * (x.ndim - ids.ndim))
+    return divide(unsorted_segment_sum(x, ids, n), Tensor(counts))
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None) -> Tensor:
+    from lamina.ops.array_ops import unsorted_segment_sum
+
+    x, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_sqrt_n")
+    counts = np.bincount(ids.reshape(-1), minlength=n).astype(x._value.dtype)
+    counts = np.sqrt(np.maximum(counts, 1)).reshape((n,) + (1,) * (x.ndim - ids.ndim))
+    return divide(unsorted_segment_sum(x, ids, n), Tensor(counts))
+
+
+def _segment_extreme(data, segment_ids, num_segments, op, fn, empty):
+    from lamina.ops.array_ops import gather
+
+    x, ids, n = _segments(data, segment_ids, num_segments, op)
+    v = x._value
+    out = np.full((n,) + v.shape[ids.ndim :], empty(v.dtype), dtype=v.dtype)
+    fn.at(out, ids, v)
+    if v.dtype.kind not in "fc":
+        return Tensor(out)
+    hit = (v == out[ids]).astype(v.dtype)
+    share = np.zeros_like(out)
+    np.add.at(share, ids, hit)
+    hit = hit / np.maximum(share[ids], 1)
+
+    def vjp(g):
+        return (multiply(gather(g, Tensor(ids)), Tensor(hit)),)
+
+    return record(out, (x,), vjp)
+
+
+def unsorted_segment_max(data, segment_ids, num_segments, name=None) -> Tensor:
+    return _segment_extreme(
+        data,
+        segment_ids,
+        num_segments,
+        "unsorted_segment_max",
+        np.maximum,
+        lambda d: np.finfo(d).min if d.kind == "f" else np.iinfo(d).min,
+    )
+
+
+def unsorted_segment_min(data, segment_ids, num_segments, name=None) -> Tensor:
+    return _segment_extreme(
+        data,
+        segment_ids,
+        num_segments,
+        "unsorted_segment_min",
+        np.minimum,
+        lambda d: np.finfo(d).max if d.kind == "f" else np.iinfo(d).max,
+    )
+
+
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None) -> Tensor:
+    x, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_prod")
+    out = np.ones((n,) + x._value.shape[ids.ndim :], dtype=x._value.dtype)
+    np.multiply.at(out, ids, x._value)
+    return Tensor(out)
+
+
+def segment_sum(data, segment_ids, name=None) -> Tensor:
+    from lamina.ops.array_ops import unsorted_segment_sum
+
+    return unsorted_segment_sum(data, segment_ids, _segments(data, segment_ids, None, "")[2])
+
+
+def segment_mean(data, segment_ids, name=None) -> Tensor:
+    return unsorted_segment_mean(data, segment_ids, None)
+
+
+def segment_max(data, segment_ids, name=None) -> Tensor:
+    return unsorted_segment_max(data, segment_ids, None)
+
+
+def segment_min(data, segment_ids, name=None) -> Tensor:
+    return unsorted_segment_min(data, segment_ids, None)
+
+
+def segment_prod(data, segment_ids, name=None) -> Tensor:
+    return unsorted_segment_prod(data, segment_ids, None)
+
+
+def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    """log(cumsum(exp(x))) computed stably (differentiable through logsumexp pieces)."""
+    from lamina.ops.elementwise import maximum as _max
+
+    t = _t(x)
+    m = reduce_max(t, axis=axis, keepdims=True)
+    m = _max(m, float(np.finfo(t._value.dtype).min))
+    from lamina.ops.core import log
+
+    return add_(log(cumsum(exp(subtract(t, m)), axis, exclusive, reverse)), m)
+
+
+def zero_fraction(value, name=None) -> Tensor:
+    v = _to_array(value)
+    return Tensor(np.asarray(np.mean(v == 0), dtype=np.float32))
+
+
+def is_non_decreasing(x, name=None) -> Tensor:
+    v = _to_array(x).reshape(-1)
+    return Tensor(np.asarray(bool(np.all(np.diff(v) >= 0))))
+
+
+def is_strictly_increasing(x, name=None) -> Tensor:
+    v = _to_array(x).reshape(-1)
+    return Tensor(np.asarray(bool(np.all(np.diff(v) > 0))))
+
+
+def invert_permutation(x, name=None) -> Tensor:
+    v = _to_array(x)
+    out = np.empty_like(v)
+    out[v] = np.arange(v.size, dtype=v.dtype)
+    return Tensor(out)
+
+
+def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None) -> Tensor:
+    from lamina.ops.elementwise import add_n
+
+    return add_n(inputs)
+
+
+__all__ += [
+    "unsorted_segment_mean",
+    "unsorted_segment_sqrt_n",
+    "unsorted_segment_max",
+    "unsorted_segment_min",
+    "unsorted_segment_prod",
+    "segment_sum",
+    "segment_mean",
+    "segment_max",
+    "segment_min",
+    "segment_prod",
+    "cumulative_logsumexp",
+    "zero_fraction",
+    "is_non_decreasing",
+    "is_strictly_increasing",
+    "invert_permutation",
+    "accumulate_n",
 ]

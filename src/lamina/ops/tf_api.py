@@ -4,6 +4,7 @@
 from lamina.ops import (
     array_ops as _array,
     comparison as _comparison,
+    control as _control,
     creation as _creation,
     elementwise as _elementwise,
     reduction as _reduction,
@@ -11,6 +12,17 @@ from lamina.ops import (
 from lamina.ops.array_ops import *  # noqa: F403
 from lamina.ops.array_ops import slice_ as slice  # noqa: A001  (tf.slice)
 from lamina.ops.comparison import *  # noqa: F403
+from lamina.ops.control import *  # noqa: F403
+from lamina.ops.control import (
+    assert_greater_equal,
+    assert_less_equal,
+    assert_near,
+    assert_non_negative,
+    assert_none_equal,
+    assert_positive,
+    assert_type,
+    check_numerics,
+)
 from lamina.ops.core import (
     add,
     broadcast_to,
@@ -51,6 +63,7 @@ div = divide
 __all__ = sorted(
     set(_array.__all__) - {"slice_", "getitem"}
     | set(_comparison.__all__)
+    | set(_control.__all__)
     | set(_creation.__all__)
     | set(_elementwise.__all__)
     | set(_reduction.__all__)
@@ -84,5 +97,13 @@ __all__ = sorted(
         "mod",
         "realdiv",
         "truediv",
+        "assert_greater_equal",
+        "assert_less_equal",
+        "assert_near",
+        "assert_non_negative",
+        "assert_none_equal",
+        "assert_positive",
+        "assert_type",
+        "check_numerics",
     }
 )
