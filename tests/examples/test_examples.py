@@ -40,13 +40,23 @@ def _lamina() -> str:
 
 
 @pytest.fixture(scope="module")
+def examples_copy(tmp_path_factory) -> Path:
+    """A copy of examples/ to run in: tutorials write files beside themselves (model.png)."""
+    target = tmp_path_factory.mktemp("run") / "examples"
+    shutil.copytree(EXAMPLES, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+@pytest.fixture(scope="module")
 def keras_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("keras_home")
     write_fashion_mnist(home)
     return home
 
 
-def run_example(path: Path, *args, keras_home: Path, fast: bool = True, timeout: int = 600):
+def run_example(
+    path: Path, *args, keras_home: Path, where: Path, fast: bool = True, timeout: int = 600
+):
     env = dict(os.environ, PYTHONUNBUFFERED="1", KERAS_HOME=str(keras_home))
     env.pop("MPLBACKEND", None)
     env.pop("LAMINA_EXAMPLES_FAST", None)
@@ -55,8 +65,8 @@ def run_example(path: Path, *args, keras_home: Path, fast: bool = True, timeout:
     if fast:
         env["LAMINA_EXAMPLES_FAST"] = "1"
     proc = subprocess.run(
-        [_lamina(), "run", str(path), *map(str, args)],
-        cwd=ROOT,
+        [_lamina(), "run", str(where / path.relative_to(EXAMPLES)), *map(str, args)],
+        cwd=where,
         env=env,
         capture_output=True,
         text=True,
@@ -82,10 +92,15 @@ def test_examples_keep_the_tutorials_imports(name):
     assert re.search(r"^(import keras|from keras\.|import tensorflow as tf)", code, re.M)
 
 
-def test_classroom_digits_notebook(tmp_path, keras_home):
+def test_classroom_digits_notebook(tmp_path, keras_home, examples_copy):
     saved = tmp_path / "index_out.ipynb"
     out = run_example(
-        NOTEBOOKS["classroom"], "--keep-going", "--save-notebook", saved, keras_home=keras_home
+        NOTEBOOKS["classroom"],
+        "--keep-going",
+        "--save-notebook",
+        saved,
+        keras_home=keras_home,
+        where=examples_copy,
     )
     assert "57 cells run, 3 raised as expected (cells 12, 13, 50)" in out
     assert "SyntaxError: invalid syntax" in out  # the exercise left blank
@@ -106,8 +121,8 @@ def test_classroom_digits_notebook(tmp_path, keras_home):
     assert "'epoch': [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]" in text and "'loss': [" in text
 
 
-def test_course_notes_notebook(keras_home):
-    out = run_example(NOTEBOOKS["course_notes"], keras_home=keras_home)
+def test_course_notes_notebook(keras_home, examples_copy):
+    out = run_example(NOTEBOOKS["course_notes"], keras_home=keras_home, where=examples_copy)
     assert "61 cells run" in out
     for shown in ("-39", "52", "182", "[-14 -28 -42]", "5.04"):
         assert f"\n{shown}\n" in out
@@ -129,8 +144,10 @@ def test_course_notes_notebook(keras_home):
     assert "Out[58]: (2500, 784)" in out and "Out[60]: (2500, 10)" in out
 
 
-def test_fit_arguments_notebook_reproduces_its_numbers(keras_home):
-    out = run_example(NOTEBOOKS["fit_arguments"], keras_home=keras_home, fast=False)
+def test_fit_arguments_notebook_reproduces_its_numbers(keras_home, examples_copy):
+    out = run_example(
+        NOTEBOOKS["fit_arguments"], keras_home=keras_home, where=examples_copy, fast=False
+    )
     assert "11 cells run" in out
     assert "Total params: 89" in out
     assert "Epoch 10/10" in out and "val_accuracy:" in out
@@ -143,10 +160,15 @@ def test_fit_arguments_notebook_reproduces_its_numbers(keras_home):
     assert result and float(result[2]) > 0.9 and float(result[1]) < 0.3
 
 
-def test_tensorflow_classification_notebook(tmp_path, keras_home):
+def test_tensorflow_classification_notebook(tmp_path, keras_home, examples_copy):
     figures = tmp_path / "figures"
     out = run_example(
-        NOTEBOOKS["tf_classification"], "--keep-going", "--out", figures, keras_home=keras_home
+        NOTEBOOKS["tf_classification"],
+        "--keep-going",
+        "--out",
+        figures,
+        keras_home=keras_home,
+        where=examples_copy,
     )
     assert "94 cells run, 2 raised as expected (cells 55, 56)" in out
     assert "Classification metrics can't handle a mix of binary and continuous targets" in out
@@ -163,9 +185,11 @@ def test_tensorflow_classification_notebook(tmp_path, keras_home):
     assert (figures / "cell94_1.png").exists()  # plot_model(model_14, show_shapes=True)
 
 
-def test_course_exercises_script(tmp_path, keras_home):
+def test_course_exercises_script(tmp_path, keras_home, examples_copy):
     figures = tmp_path / "figures"
-    out = run_example(SCRIPTS["course_exercises"], "--out", figures, keras_home=keras_home)
+    out = run_example(
+        SCRIPTS["course_exercises"], "--out", figures, keras_home=keras_home, where=examples_copy
+    )
     for shown in ("-39", "52", "182", "6\n0", "[-14 -28 -42]", "7\n5.04"):
         assert f"\n{shown}\n" in out or out.startswith(shown)
     assert "Mean squared error with weights_1: 49.890625" in out
