@@ -13,6 +13,7 @@ import importlib
 # public name -> (module, attribute)
 _LAZY: dict[str, tuple[str, str]] = {
     "to_categorical": ("lamina.utils.np_utils", "to_categorical"),
+    "pad_sequences": ("lamina.preprocessing.sequence", "pad_sequences"),
     "normalize": ("lamina.utils.np_utils", "normalize"),
     "get_file": ("lamina.utils.data_utils", "get_file"),
     "serialize_keras_object": ("lamina.utils.serialization", "serialize_keras_object"),
