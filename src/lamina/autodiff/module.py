@@ -6,6 +6,9 @@ import re
 
 from lamina.autodiff.variable import Variable
 
+#: CamelCase -> snake_case as TensorFlow names modules ("MLP" -> "mlp", "MyDense" -> "my_dense").
+_CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
+
 
 class Module:
     """Base class for objects holding variables and sub-modules (``tf.Module``).
@@ -16,7 +19,7 @@ class Module:
 
     def __init__(self, name: str | None = None) -> None:
         if name is None:
-            name = re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
+            name = _CAMEL.sub(r"_\1", type(self).__name__).lower()
         if not re.match(r"^[A-Za-z_][\w.-]*$", name):
             raise ValueError(f"Module name {name!r} is not a valid Python identifier.")
         self._name = name
