@@ -20,6 +20,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def lamina_run(*args, cwd, timeout=120) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("MPLBACKEND", None)
+    env.pop("LAMINA_EXAMPLES_FAST", None)
     return subprocess.run(
         [sys.executable, "-m", "lamina.cli", "run", *map(str, args)],
         cwd=cwd,
@@ -301,3 +302,82 @@ def test_run_path_in_process(tmp_path, capsys):
     assert "served keras" in capsys.readouterr().out
     assert not is_installed()  # the hook is only there for the run
     assert "keras" not in sys.modules or sys.modules["keras"].__class__.__name__ != "AliasModule"
+
+
+def test_script_runs_import_no_notebook_machinery(tmp_path):
+    script = write_script(
+        tmp_path / "probe.py",
+        """
+        import sys
+        import keras
+        heavy = [m for m in ("IPython", "nbformat", "matplotlib") if m in sys.modules]
+        print("heavy", heavy)
+        """,
+    )
+    proc = lamina_run(script, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "heavy []" in proc.stdout
+
+
+def test_load_ext_lamina_in_an_ipython_session(tmp_path):
+    code = textwrap.dedent(
+        """
+        from IPython.core.interactiveshell import InteractiveShell
+        shell = InteractiveShell.instance()
+        shell.run_cell("%load_ext lamina")
+        shell.run_cell("import tensorflow as tf; print('served', type(tf).__name__, tf.keras.__name__)")
+        shell.run_cell("%unload_ext lamina")
+        shell.run_cell("import sys; print('after', 'tensorflow' in sys.modules)")
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "now use lamina in this session" in proc.stdout
+    assert "served AliasModule lamina" in proc.stdout
+    assert "after False" in proc.stdout
+
+
+def test_fast_mode_trains_on_fewer_samples_with_the_same_epochs(tmp_path):
+    script = write_script(
+        tmp_path / "train.py",
+        """
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import Dense
+        X = np.random.rand(500, 3).astype("float32")
+        y = (X.sum(axis=1) > 1.5).astype("float32")
+        model = Sequential([Dense(1, activation="sigmoid", input_shape=(3,))])
+        model.compile(optimizer="sgd", loss="binary_crossentropy")
+        history = model.fit(X, y, epochs=3, batch_size=10, validation_data=(X, y), verbose=0)
+        print("epochs", len(history.history["loss"]), "steps", history.params["steps"])
+        """,
+    )
+    env_fast = dict(os.environ, LAMINA_EXAMPLES_FAST="20")
+    proc = subprocess.run(
+        [sys.executable, "-m", "lamina.cli", "run", str(script)],
+        cwd=tmp_path,
+        env=env_fast,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "fit() trains on the first 20 samples" in proc.stdout
+    assert "epochs 3 steps 2" in proc.stdout
+    proc = lamina_run(script, cwd=tmp_path)
+    assert "epochs 3 steps 50" in proc.stdout
+    env_bad = dict(os.environ, LAMINA_EXAMPLES_FAST="lots")
+    proc = subprocess.run(
+        [sys.executable, "-m", "lamina.cli", "run", str(script)],
+        cwd=tmp_path,
+        env=env_bad,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "$LAMINA_EXAMPLES_FAST must be 1 (on) or a number of samples, received 'lots'" in (
+        proc.stderr
+    )
