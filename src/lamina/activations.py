@@ -205,7 +205,7 @@ def softplus(x) -> Tensor:
 def softsign(x) -> Tensor:
     """``x / (1 + |x|)``."""
     x = _x(x)
-    return K.divide(x, K.add(K.abs_(x), K.const(1.0, x)))
+    return K.divide(x, K.add(K.abs(x), K.const(1.0, x)))
 
 
 def silu(x, beta: float = 1.0) -> Tensor:

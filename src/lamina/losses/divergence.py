@@ -5,17 +5,8 @@ from __future__ import annotations
 from lamina.autodiff.tensor import Tensor
 from lamina.backend.config import epsilon
 from lamina.losses import _ops as K
-from lamina.losses.loss import LossFunctionWrapper, check_same_shape
-from lamina.losses.probabilistic import (
-    _pred_and_labels,
-)
-
-
-def _prepare(y_true, y_pred, what: str) -> tuple[Tensor, Tensor]:
-    yt, yp = _pred_and_labels(y_true, y_pred)
-    check_same_shape(yt, yp, what)
-    return yt, yp
-
+from lamina.losses.loss import LossFunctionWrapper
+from lamina.losses.probabilistic import _prepare
 
 # --- divergences --------------------------------------------------------------------------
 

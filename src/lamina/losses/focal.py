@@ -7,19 +7,14 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor
 from lamina.backend.config import epsilon
 from lamina.losses import _ops as K
-from lamina.losses.loss import LossFunctionWrapper, check_same_shape
+from lamina.losses.loss import LossFunctionWrapper
 from lamina.losses.probabilistic import (
+    _bce_elementwise,
     _check_axis,
     _check_bool,
     _check_smoothing,
-    _pred_and_labels,
+    _prepare,
 )
-
-
-def _prepare(y_true, y_pred, what: str) -> tuple[Tensor, Tensor]:
-    yt, yp = _pred_and_labels(y_true, y_pred)
-    check_same_shape(yt, yp, what)
-    return yt, yp
 
 
 def _check_unit(value, name: str) -> float:
@@ -61,19 +56,7 @@ def binary_focal_crossentropy(
     tt = K.const(t, yp)
     one = K.const(1.0, yp)
     prob = K.sigmoid(yp) if from_logits else yp
-    # elementwise binary cross-entropy (tf.keras backend form)
-    if from_logits:
-        bce = K.subtract(K.softplus(yp), K.multiply(yp, tt))
-    else:
-        eps = epsilon()
-        pc = K.clip(yp, eps, 1.0 - eps)
-        e = K.const(eps, yp)
-        bce = K.negative(
-            K.add(
-                K.multiply(tt, K.log(K.add(pc, e))),
-                K.multiply(K.subtract(one, tt), K.log(K.add(K.subtract(one, pc), e))),
-            )
-        )
+    bce = _bce_elementwise(tt, yp, from_logits)
     p_t = K.add(K.multiply(tt, prob), K.multiply(K.subtract(one, tt), K.subtract(one, prob)))
     focal = K.multiply(K.power(K.subtract(one, p_t), gamma), bce)
     if apply_class_balancing:
@@ -107,7 +90,28 @@ def categorical_focal_crossentropy(
     return K.reduce_sum(K.multiply(K.multiply(mod, K.const(alpha, p)), cce), axis=axis)
 
 
-class BinaryFocalCrossentropy(LossFunctionWrapper):
+#: Argument checks shared by the focal classes (each returns the validated value).
+_CHECKS = {
+    "apply_class_balancing": lambda v: _check_bool(v, "apply_class_balancing"),
+    "alpha": lambda v: _check_unit(v, "alpha"),
+    "gamma": _check_gamma,
+    "from_logits": lambda v: _check_bool(v, "from_logits"),
+    "label_smoothing": _check_smoothing,
+    "axis": _check_axis,
+}
+
+
+class _FocalLoss(LossFunctionWrapper):
+    """Validates the focal arguments and exposes them as attributes."""
+
+    def __init__(self, fn, reduction, name, dtype, **kwargs) -> None:
+        kwargs = {k: _CHECKS[k](v) for k, v in kwargs.items()}
+        super().__init__(fn, reduction=reduction, name=name, dtype=dtype, **kwargs)
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+
+
+class BinaryFocalCrossentropy(_FocalLoss):
     """Focal loss for binary classification (Lin et al., 2017)."""
 
     def __init__(
@@ -124,21 +128,19 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
     ) -> None:
         super().__init__(
             binary_focal_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            apply_class_balancing=_check_bool(apply_class_balancing, "apply_class_balancing"),
-            alpha=_check_unit(alpha, "alpha"),
-            gamma=_check_gamma(gamma),
-            from_logits=_check_bool(from_logits, "from_logits"),
-            label_smoothing=_check_smoothing(label_smoothing),
-            axis=_check_axis(axis),
+            reduction,
+            name,
+            dtype,
+            apply_class_balancing=apply_class_balancing,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
         )
-        for k, v in self._fn_kwargs.items():
-            setattr(self, k, v)
 
 
-class CategoricalFocalCrossentropy(LossFunctionWrapper):
+class CategoricalFocalCrossentropy(_FocalLoss):
     """Focal loss for multi-class classification with one-hot labels."""
 
     def __init__(
@@ -154,14 +156,12 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
     ) -> None:
         super().__init__(
             categorical_focal_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            alpha=_check_unit(alpha, "alpha"),
-            gamma=_check_gamma(gamma),
-            from_logits=_check_bool(from_logits, "from_logits"),
-            label_smoothing=_check_smoothing(label_smoothing),
-            axis=_check_axis(axis),
+            reduction,
+            name,
+            dtype,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
         )
-        for k, v in self._fn_kwargs.items():
-            setattr(self, k, v)

@@ -68,6 +68,13 @@ def _pred_and_labels(y_true, y_pred) -> tuple[Tensor, Tensor]:
     return align_ranks(yt, y_pred)
 
 
+def _prepare(y_true, y_pred, what: str) -> tuple[Tensor, Tensor]:
+    """:func:`_pred_and_labels`, then the labels and predictions must have one shape."""
+    yt, yp = _pred_and_labels(y_true, y_pred)
+    check_same_shape(yt, yp, what)
+    return yt, yp
+
+
 def _warn_probabilities_as_logits(y_pred, activation: str, fn: str) -> None:
     """tf.keras's warning for ``from_logits=True`` on the output of a sigmoid/softmax."""
     if K.logits_of(y_pred, activation) is not None:
@@ -91,22 +98,26 @@ def _on_tape(t: Tensor) -> bool:
 # --- binary cross-entropy -------------------------------------------------------------------
 
 
-def _bce_lamina(t: np.ndarray, p: Tensor, from_logits: bool, axis: int) -> Tensor:
+def _bce_elementwise(t, p: Tensor, from_logits: bool) -> Tensor:
+    """Binary cross-entropy per element, in lamina ops (tf.keras backend form:
+    ``softplus(z) - z * t`` for logits, ``log(clip(p) + eps)`` for probabilities)."""
     tt = t if isinstance(t, Tensor) else K.const(t, p)
     if from_logits:
-        loss = K.subtract(K.softplus(p), K.multiply(p, tt))
-    else:
-        eps = epsilon()
-        pc = K.clip(p, eps, 1.0 - eps)
-        e = K.const(eps, p)
-        one = K.const(1, p)
-        loss = K.negative(
-            K.add(
-                K.multiply(tt, K.log(K.add(pc, e))),
-                K.multiply(K.subtract(one, tt), K.log(K.add(K.subtract(one, pc), e))),
-            )
+        return K.subtract(K.softplus(p), K.multiply(p, tt))
+    eps = epsilon()
+    pc = K.clip(p, eps, 1.0 - eps)
+    e = K.const(eps, p)
+    one = K.const(1, p)
+    return K.negative(
+        K.add(
+            K.multiply(tt, K.log(K.add(pc, e))),
+            K.multiply(K.subtract(one, tt), K.log(K.add(K.subtract(one, pc), e))),
         )
-    return K.mean(loss, axis=axis)
+    )
+
+
+def _bce_lamina(t, p: Tensor, from_logits: bool, axis: int) -> Tensor:
+    return K.mean(_bce_elementwise(t, p, from_logits), axis=axis)
 
 
 def binary_crossentropy(
@@ -133,7 +144,7 @@ def binary_crossentropy(
         t = t * np.asarray(1.0 - ls, t.dtype) + np.asarray(0.5 * ls, t.dtype)
     kernel = _kernels.bce_logits if from_logits else _kernels.bce_probs
     if t.shape != yp._value.shape:  # y_pred broadcast against larger labels: plain ops
-        return _bce_lamina(t, K.mul_broadcast(yp, t.shape), from_logits, axis)
+        return _bce_lamina(t, K.broadcast_to(yp, t.shape), from_logits, axis)
     return _kernels.fused(kernel, t, yp, lambda: _bce_lamina(t, yp, from_logits, axis), axis)
 
 
@@ -198,7 +209,38 @@ class _FastLoss(LossFunctionWrapper):
         return yt, yp
 
 
-class BinaryCrossentropy(_FastLoss):
+class _SmoothedCrossentropy(_FastLoss):
+    """The shared arguments of the binary and categorical cross-entropy classes."""
+
+    def __init__(self, fn, from_logits, label_smoothing, axis, reduction, name, dtype) -> None:
+        from_logits = _check_bool(from_logits, "from_logits")
+        label_smoothing = _check_smoothing(label_smoothing)
+        axis = _check_axis(axis)
+        super().__init__(
+            fn,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self._axis = axis
+        self.axis = axis
+
+    def get_config(self) -> dict:
+        return {
+            "name": self.name,
+            "reduction": self.reduction,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self._axis,
+        }
+
+
+class BinaryCrossentropy(_SmoothedCrossentropy):
     """Cross-entropy between binary labels and predicted probabilities (or logits).
 
     ``loss = -mean(y * log(p) + (1 - y) * log(1 - p))`` over the last axis.
@@ -213,22 +255,9 @@ class BinaryCrossentropy(_FastLoss):
         name: str = "binary_crossentropy",
         dtype=None,
     ) -> None:
-        from_logits = _check_bool(from_logits, "from_logits")
-        label_smoothing = _check_smoothing(label_smoothing)
-        axis = _check_axis(axis)
         super().__init__(
-            binary_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
+            binary_crossentropy, from_logits, label_smoothing, axis, reduction, name, dtype
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self._axis = axis
-        self.axis = axis
 
     def _np_kernel(self, yt, yp, logits):
         ls = self.label_smoothing
@@ -236,15 +265,6 @@ class BinaryCrossentropy(_FastLoss):
             yt = yt * np.asarray(1.0 - ls, yt.dtype) + np.asarray(0.5 * ls, yt.dtype)
         k = _kernels.bce_logits if (self.from_logits or logits) else _kernels.bce_probs
         return k(yt, yp, axis=self._axis)
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self._axis,
-        }
 
 
 # --- categorical cross-entropy --------------------------------------------------------------
@@ -302,7 +322,7 @@ def categorical_crossentropy(
     return _kernels.fused(kernel, t, yp, lambda: _cce_lamina(t, yp, from_logits, axis), axis)
 
 
-class CategoricalCrossentropy(_FastLoss):
+class CategoricalCrossentropy(_SmoothedCrossentropy):
     """Cross-entropy between one-hot labels and predicted class probabilities (or logits)."""
 
     def __init__(
@@ -314,22 +334,9 @@ class CategoricalCrossentropy(_FastLoss):
         name: str = "categorical_crossentropy",
         dtype=None,
     ) -> None:
-        from_logits = _check_bool(from_logits, "from_logits")
-        label_smoothing = _check_smoothing(label_smoothing)
-        axis = _check_axis(axis)
         super().__init__(
-            categorical_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
+            categorical_crossentropy, from_logits, label_smoothing, axis, reduction, name, dtype
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self._axis = axis
-        self.axis = axis
 
     def _np_align(self, yt, yp):
         if yt.shape != yp.shape:
@@ -343,15 +350,6 @@ class CategoricalCrossentropy(_FastLoss):
             yt = yt * np.asarray(1.0 - ls, yt.dtype) + np.asarray(ls / n, yt.dtype)
         k = _kernels.cce_logits if (self.from_logits or logits) else _kernels.cce_probs
         return k(yt, yp, axis=self._axis)
-
-    def get_config(self) -> dict:
-        return {
-            "name": self.name,
-            "reduction": self.reduction,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self._axis,
-        }
 
 
 # --- sparse categorical cross-entropy -------------------------------------------------------

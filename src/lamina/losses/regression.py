@@ -13,14 +13,8 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor
 from lamina.backend.config import epsilon
 from lamina.losses import _kernels, _ops as K
-from lamina.losses.loss import LossFunctionWrapper, check_same_shape
-from lamina.losses.probabilistic import _check_axis, _FastLoss, _on_tape, _pred_and_labels
-
-
-def _prepare(y_true, y_pred, what: str) -> tuple[Tensor, Tensor]:
-    yt, yp = _pred_and_labels(y_true, y_pred)
-    check_same_shape(yt, yp, what)
-    return yt, yp
+from lamina.losses.loss import LossFunctionWrapper
+from lamina.losses.probabilistic import _check_axis, _FastLoss, _on_tape, _prepare
 
 
 def _fast(kernel, yt: Tensor, yp: Tensor, lamina_form, **kw) -> Tensor:
@@ -35,7 +29,7 @@ def _mse_lamina(yt, yp):
 
 
 def _mae_lamina(yt, yp):
-    return K.mean(K.abs_(K.subtract(yp, yt)), axis=-1)
+    return K.mean(K.abs(K.subtract(yp, yt)), axis=-1)
 
 
 def mean_squared_error(y_true, y_pred) -> Tensor:
@@ -53,7 +47,7 @@ def mean_absolute_error(y_true, y_pred) -> Tensor:
 def mean_absolute_percentage_error(y_true, y_pred) -> Tensor:
     """``100 * mean(abs((y_true - y_pred) / max(abs(y_true), eps)), axis=-1)``."""
     yt, yp = _prepare(y_true, y_pred, "mean_absolute_percentage_error")
-    diff = K.abs_(K.divide(K.subtract(yt, yp), K.maximum(K.abs_(yt), epsilon())))
+    diff = K.abs(K.divide(K.subtract(yt, yp), K.maximum(K.abs(yt), epsilon())))
     return K.multiply(K.const(100.0, diff), K.mean(diff, axis=-1))
 
 
@@ -78,7 +72,7 @@ def _check_delta(delta) -> float:
 
 def _huber_lamina(yt, yp, delta):
     err = K.subtract(yp, yt)
-    a = K.abs_(err)
+    a = K.abs(err)
     small = a._value <= np.asarray(delta, a._value.dtype)
     quad = K.multiply(K.const(0.5, err), K.square(err))
     lin = K.subtract(K.multiply(K.const(delta, a), a), K.const(0.5 * delta * delta, a))

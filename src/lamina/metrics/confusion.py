@@ -605,9 +605,9 @@ class AUC(Metric):
                 f"AUC: `y_true` of shape {yt.shape} does not match `y_pred` of shape {yp.shape}."
             )
         if self.from_logits:
-            from lamina.losses._ops import _np_sigmoid
+            from lamina.ops.elementwise import sigmoid
 
-            yp = _np_sigmoid(yp)
+            yp = sigmoid(yp)._value
         sw = _weights_like(sample_weight, yp.shape, dt)
         if self.multi_label:
             if yp.ndim < 2:
