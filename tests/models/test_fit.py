@@ -202,7 +202,16 @@ def test_generators_and_sequences():
     assert model.evaluate(Seq(), verbose=0) == pytest.approx(ref, rel=1e-5)
     assert model.predict(Seq(), verbose=0).shape == (64, 1)
     finite = ((x[i : i + 16], y[i : i + 16]) for i in range(0, 64, 16))
-    assert model.fit(finite, epochs=1, verbose=0).params["steps"] is None or True
+    with pytest.warns(UserWarning, match="ran out of data"):
+        h = model.fit(finite, epochs=3, verbose=0)
+    assert h.epoch == [0]  # the second epoch finds the generator exhausted
+
+    class Batches:  # an iterable (not an iterator): each epoch starts over
+        def __iter__(self):
+            return ((x[i : i + 16], y[i : i + 16]) for i in range(0, 64, 16))
+
+    h = model.fit(Batches(), epochs=2, verbose=0)
+    assert h.epoch == [0, 1] and h.params["steps"] is None
 
 
 def test_steps_per_epoch_with_arrays_continues_through_the_data():

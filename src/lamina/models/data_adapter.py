@@ -241,27 +241,40 @@ class GeneratorBatcher:
         return iter(self.source)
 
     def epoch(self, shuffle=False, rng=None):
-        if self.is_sequence and self._iter is None or not self.is_sequence and self._iter is None:
+        """Yield the next epoch's batches. ``ran_out`` tells afterwards whether the source
+        stopped before ``steps`` batches (an exhausted generator)."""
+        if self._iter is None:
             self._iter = self._iterator()
-        count = 0
+        self.ran_out = False
+        self.last_count = 0
+        count, restarted = 0, False
         while self.steps is None or count < self.steps:
             try:
                 item = next(self._iter)
             except StopIteration:
-                if self.steps is not None and count == 0:
-                    raise ValueError(
-                        "Your input ran out of data: the generator is exhausted. Make sure it "
-                        "can generate at least `steps_per_epoch * epochs` batches (loop over "
-                        "your data with `while True`), or pass an array instead."
-                    ) from None
-                self._exhausted = True
+                self._iter = None
+                if count == 0 and not restarted and self._reiterable():
+                    self._iter = self._iterator()  # a list or other re-iterable starts over
+                    restarted = True
+                    continue
+                if self.steps is not None:
+                    self.ran_out = True
                 break
             count += 1
+            self.last_count = count
             yield self.standardize(item)
         if self.steps is None:
+            if count == 0:
+                raise ValueError(
+                    f"Expected input data to be non-empty: `{self.what}` produced no batches."
+                )
             self.steps = count
-            if not self.is_sequence:
-                self._iter = None
+
+    def _reiterable(self) -> bool:
+        try:
+            return iter(self.source) is not self.source
+        except TypeError:
+            return False
 
     @property
     def steps_known(self) -> bool:

@@ -939,6 +939,19 @@ class Trainer:
                     break
             if spec.metric_specs is None:  # a subclassed model bound its outputs meanwhile
                 spec = self._compiled
+            if getattr(train, "ran_out", False):
+                import warnings
+
+                warnings.warn(
+                    "Your input ran out of data; interrupting training. Make sure that your "
+                    "generator can generate at least `steps_per_epoch * epochs` batches (in "
+                    f"this case, {train.steps * epochs} batches); loop over your data with "
+                    "`while True`.",
+                    stacklevel=3,
+                )
+                self.stop_training = True
+                if not train.last_count:
+                    break
             epoch_logs = dict(logs) if custom else self._current_logs()
             if val_batcher is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._test_loop(val_batcher, cbks, in_fit=True)
