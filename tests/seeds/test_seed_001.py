@@ -637,6 +637,22 @@ Non-trainable params: 0
 _________________________________________________________________
 """
 
+SUMMARY_KERAS22_MODEL_2 = """\
+_________________________________________________________________
+Layer (type)                 Output Shape              Param #
+=================================================================
+dense_4 (Dense)              (None, 100)               1100
+_________________________________________________________________
+dense_5 (Dense)              (None, 100)               10100
+_________________________________________________________________
+dense_6 (Dense)              (None, 2)                 202
+=================================================================
+Total params: 11,402
+Trainable params: 11,402
+Non-trainable params: 0
+_________________________________________________________________
+"""
+
 
 def stripped(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
@@ -712,17 +728,13 @@ def test_wider_networks(titanic_data, plt, capsys):
     assert all(len(line) == 65 for line in out.splitlines()[1:4])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the keras2.2 output style changes fit's output only: summary() keeps tf.keras "
-    "2.x's table and names (dense, dense_1) where the seed shows Keras 2.x's (dense_1 ...)",
-)
 def test_wider_networks_summary_in_keras22_style(titanic_data, keras22, capsys):
     _, _, n_cols = titanic_data
     lamina.backend.clear_session()
-    model_1, _, _ = wider_models(n_cols)
+    model_1, model_2, _ = wider_models(n_cols)
     model_1.summary()
-    assert stripped(capsys.readouterr().out) == SUMMARY_KERAS22_MODEL_1
+    model_2.summary()
+    assert stripped(capsys.readouterr().out) == SUMMARY_KERAS22_MODEL_1 + SUMMARY_KERAS22_MODEL_2
 
 
 def test_adding_layers_deeper_network(titanic_data, plt, capsys):

@@ -3,11 +3,14 @@
 Sequential-like models get three columns (``Layer (type)``, ``Output Shape``, ``Param #``,
 65 characters wide); branching functional models add ``Connected to`` (98 wide). Rows are
 separated by blank lines and the totals use thousands separators, as tf.keras 2.x prints.
+In the ``keras2.2``/``keras2.3`` output styles the table is printed as Keras 2.2/2.3 did.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from lamina.utils import output_style as _style
 
 
 def _count(weights) -> int:
@@ -138,19 +141,66 @@ def print_summary(
     layers = model.layers
     if layer_range is not None:
         layers = _layer_slice(model, layers, layer_range)
-    print_fn(f'Model: "{model.name}"')
-    print_fn("_" * line_length)
-    row(headers)
-    print_fn("=" * line_length)
-    for layer in layers:
-        print_layer(layer)
-    print_fn("=" * line_length)
+    if _style.is_keras22() and not (expand_nested or show_trainable):
+        _print_keras2_rows(model, layers, headers, positions, line_length, print_fn, relevant)
+    else:
+        print_fn(f'Model: "{model.name}"')
+        print_fn("_" * line_length)
+        row(headers)
+        print_fn("=" * line_length)
+        for layer in layers:
+            print_layer(layer)
+        print_fn("=" * line_length)
     trainable = _count(model.trainable_weights)
     non_trainable = _count(model.non_trainable_weights)
     print_fn(f"Total params: {trainable + non_trainable:,}")
     print_fn(f"Trainable params: {trainable:,}")
     print_fn(f"Non-trainable params: {non_trainable:,}")
     print_fn("_" * line_length)
+
+
+def _print_keras2_rows(model, layers, headers, positions, line_length, print_fn, relevant):
+    """Keras 2.2/2.3's table (the ``keras2.2``/``keras2.3`` output styles, seeds 001/002): no
+    leading blank, each field cut at its column, rows separated by underscores; Keras 2.3
+    added the ``Model: "name"`` line."""
+
+    def row(fields) -> None:
+        line = ""
+        for i, field in enumerate(fields):
+            if i > 0:
+                line = line[:-1] + " "
+            line = (line + str(field))[: positions[i]]
+            line += " " * (positions[i] - len(line))
+        print_fn(line)
+
+    if _style.get_output_style() == _style.KERAS23:
+        print_fn(f'Model: "{model.name}"')
+    print_fn("_" * line_length)
+    row(headers)
+    print_fn("=" * line_length)
+    for i, layer in enumerate(layers):
+        built = layer.built or getattr(layer, "_is_graph_network", False)
+        shape = _format_shape(layer)
+        if shape.startswith("[(") and shape.count("(") == 1:
+            shape = shape[1:-1]  # Keras 2.x showed an InputLayer's shape as ``(None, 3)``
+        fields = [
+            f"{layer.name} ({type(layer).__name__})",
+            shape,
+            layer.count_params() if built else "0 (unused)",
+        ]
+        if len(headers) == 3:
+            row(fields)
+        else:
+            links = [
+                f"{inbound.name}[{node_index}][{tensor_index}]"
+                for node in layer._inbound_nodes
+                if not relevant or id(node) in relevant
+                for inbound, node_index, tensor_index, _ in node.iterate_inbound()
+            ]
+            row([*fields, links[0] if links else ""])
+            for link in links[1:]:
+                row(["", "", "", link])
+        print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
 
 
 def _layer_slice(model, layers, layer_range) -> list:

@@ -26,6 +26,11 @@ def to_snake_case(name: str) -> str:
 
 
 def unique_object_name(prefix: str) -> str:
-    """``dense`` the first time, then ``dense_1``, ``dense_2`` (tf.keras 2.x naming)."""
+    """``dense`` the first time, then ``dense_1``, ``dense_2`` (tf.keras 2.x naming); in the
+    ``keras2.2``/``keras2.3`` output styles ``dense_1``, ``dense_2`` ... as Keras 2.x named."""
+    from lamina.utils.output_style import is_keras22
+
     n = get_uid(prefix)
+    if is_keras22():
+        return f"{prefix}_{n}"
     return prefix if n == 1 else f"{prefix}_{n - 1}"
