@@ -227,3 +227,10 @@ def test_alias_module_dir_lists_lamina_names(hook):
 def test_resolve_rejects_other_names():
     with pytest.raises(ValueError, match="received 'numpy'"):
         resolve("numpy")
+
+
+def test_lazy_lamina_name_without_its_module_is_unsupported(hook, monkeypatch):
+    # lamina.__getattr__ maps names to modules imported on first use; one not written yet
+    monkeypatch.setitem(lamina._LAZY, "imaginary", ("lamina.imaginary", None))
+    with pytest.raises(UnsupportedModuleError, match=r"`keras\.imaginary`"):
+        from keras.imaginary import Thing  # noqa: F401

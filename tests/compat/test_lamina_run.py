@@ -106,6 +106,23 @@ def test_script_importing_missing_tensorflow_part_gets_a_clear_message(tmp_path)
     assert "Traceback" not in proc.stderr and "hook.py" not in proc.stderr
 
 
+def test_script_importing_a_name_lamina_lacks_gets_a_note(tmp_path):
+    script = write_script(
+        tmp_path / "apps.py",
+        """
+        from keras.layers import Dense
+        from keras.layers import NoSuchLayer
+        """,
+    )
+    proc = lamina_run(script, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "ImportError: cannot import name 'NoSuchLayer' from 'keras.layers'" in proc.stderr
+    assert (
+        "note: `keras.layers` is served by lamina (lamina.layers), which has no `NoSuchLayer`."
+        in (proc.stderr)
+    )
+
+
 def test_script_exit_status_is_passed_on(tmp_path):
     script = write_script(tmp_path / "quit.py", "import sys\nsys.exit(3)\n")
     assert lamina_run(script, cwd=tmp_path).returncode == 3

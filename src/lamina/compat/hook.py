@@ -108,7 +108,26 @@ def _child_module(parent: types.ModuleType, child: str) -> types.ModuleType | No
         value = getattr(parent, child)
     except AttributeError:
         return None
+    except ImportError as e:  # a lazy name whose lamina module does not exist (yet)
+        if isinstance(e.name, str) and _under(e.name, f"{parent.__name__}.{child}"):
+            return None
+        raise
     return value if _is_lamina_module(value) else None
+
+
+def missing_name_note(exc: BaseException) -> str | None:
+    """For ``from keras.layers import Conv2D`` failing under the hook: a line saying why."""
+    if not isinstance(exc, ImportError) or isinstance(exc, ModuleNotFoundError):
+        return None
+    module = sys.modules.get(exc.name or "")
+    if not isinstance(module, AliasModule):
+        return None
+    message = str(exc)
+    if not message.startswith("cannot import name "):
+        return None
+    wanted = message.split("'")[1] if message.count("'") >= 2 else "that name"
+    target = module.__dict__["_lamina_target"].__name__
+    return f"note: `{exc.name}` is served by lamina ({target}), which has no `{wanted}`."
 
 
 def _lamina() -> types.ModuleType:

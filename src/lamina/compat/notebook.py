@@ -20,7 +20,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets import Type
 from traitlets.config import Config
 
-from lamina.compat.hook import UnsupportedModuleError
+from lamina.compat.hook import UnsupportedModuleError, missing_name_note
 from lamina.compat.runner import EXPECTED_ERROR_TAG, RunError, Tee, format_error, is_install_command
 
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -280,6 +280,9 @@ class NotebookRunner:
             lines = [format_error(evalue).rstrip("\n")]
         else:
             lines = list(stb)
+            note = missing_name_note(evalue)
+            if note:
+                lines.append(note)
         self._say(f"Error in cell {self._number}:\n" + "\n".join(lines))
         if self._cell is not None:
             self._cell.outputs.append(

@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from lamina.compat.hook import UnsupportedModuleError, enabled
+from lamina.compat.hook import UnsupportedModuleError, enabled, missing_name_note
 
 _CELL_FILENAME = re.compile(r"<ipython-input-(\d+)-[0-9a-f]+>")
 _COMPAT_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -108,7 +108,9 @@ def format_error(exc: BaseException) -> str:
         return f"error: {exc}{where}\n"
     te = traceback.TracebackException.from_exception(exc)
     _filter(te)
-    return "".join(te.format())
+    text = "".join(te.format())
+    note = missing_name_note(exc)
+    return text + note + "\n" if note else text
 
 
 # --- scripts ----------------------------------------------------------------------------------
