@@ -851,3 +851,38 @@ def test_digit_recognition_model(mnist, keras22, capsys):
     assert history.history["val_acc"][-1] > 0.9
     assert history.history["acc"][-1] > history.history["acc"][0]
     assert model.predict(X[:3], verbose=0).shape == (3, 10)
+
+
+def test_keras2x_summary_variants(capsys):
+    """The same Keras 2.x table in the keras2.3 style (seed 002 shows its ``Model:`` line) and
+    for a branching functional model (``Connected to``, one inbound tensor a row)."""
+    from lamina.layers import Concatenate, Dense, Input
+    from lamina.models import Model, Sequential
+
+    lamina.backend.clear_session()
+    with lamina.utils.output_style.output_style("keras2.3"):
+        model = Sequential()
+        model.add(Dense(8, input_dim=9, activation="relu"))
+        model.add(Dense(1, activation="sigmoid"))
+        model.summary()
+    lines = stripped(capsys.readouterr().out).splitlines()
+    assert lines[:6] == [
+        'Model: "sequential_1"',
+        "_" * 65,
+        "Layer (type)                 Output Shape              Param #",
+        "=" * 65,
+        "dense_1 (Dense)              (None, 8)                 80",
+        "_" * 65,
+    ]
+    with lamina.utils.output_style.output_style("keras2.2"):
+        a, b = Input((3,)), Input((4,))
+        x = Concatenate()([Dense(2)(a), Dense(2)(b)])
+        Model([a, b], Dense(1)(x)).summary()
+    lines = stripped(capsys.readouterr().out).splitlines()
+    assert lines[1].startswith("Layer (type)                    Output Shape         Param #")
+    assert lines[3] == "input_1 (InputLayer)            (None, 3)            0"
+    i = lines.index(
+        "concatenate_1 (Concatenate)     (None, 4)            0           dense_3[0][0]"
+    )
+    assert lines[i + 1] == " " * 65 + "dense_4[0][0]"
+    assert lines[i + 2] == "_" * 98 and lines[-5] == "=" * 98
