@@ -11,7 +11,6 @@ use the exact logits form, as tf.keras does.
 
 from __future__ import annotations
 
-import difflib
 import math
 
 import numpy as np
@@ -513,27 +512,15 @@ def deserialize(name, custom_objects: dict | None = None):
             raise ValueError(f"Unknown activation: {cls!r}.") from None
     if not isinstance(name, str):
         raise TypeError(f"Cannot deserialize an activation from {name!r}: expected a name.")
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    try:
-        from lamina.utils import serialization as _ser
+    from lamina.utils.serialization import catalogue_objects, lookup_name
 
-        registered = getattr(_ser, "get_custom_objects", dict)()
-        if name in registered:
-            return registered[name]
-    except Exception:  # noqa: BLE001  (the registry is optional)
-        pass
-    fn = _ALL.get(name) or _ALIASES.get(name)
-    if fn is None:
-        fn = _ALL.get(name.lower())
-    if fn is None:
-        close = difflib.get_close_matches(name.lower(), list(_ALL), n=3, cutoff=0.5)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise ValueError(
-            f"Unknown activation function: {name!r}.{hint} Valid activations are: "
-            f"{', '.join(sorted(_ALL))}."
-        )
-    return fn
+    return lookup_name(
+        "activation",
+        name,
+        catalogue_objects({**_ALL, **_ALIASES}, custom_objects),
+        lead=f"Unknown activation function: {name!r}",
+        valid=f"Valid activations are: {', '.join(sorted(_ALL))}.",
+    )
 
 
 def get(identifier):

@@ -243,19 +243,15 @@ def deserialize(config, custom_objects: dict | None = None):
 
 def get(identifier):
     """A constraint from a name (``'max_norm'``), config dict, instance or callable."""
-    from lamina.utils.serialization import get_registered_object, unknown_name_error
+    from lamina.utils.serialization import catalogue_objects, lookup_name
 
     if identifier is None:
         return None
     if isinstance(identifier, Constraint):
         return identifier
     if isinstance(identifier, str):
-        cls = ALL_OBJECTS_DICT.get(identifier) or get_registered_object(identifier)
-        if cls is None or cls is Constraint:
-            raise unknown_name_error(
-                "constraint", identifier, [k for k in ALL_OBJECTS_DICT if k != "Constraint"]
-            )
-        return cls()
+        names = {k: v for k, v in ALL_OBJECTS_DICT.items() if v is not Constraint}
+        return lookup_name("constraint", identifier, catalogue_objects(names))()
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Constraint):

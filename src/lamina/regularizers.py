@@ -227,19 +227,15 @@ def deserialize(config, custom_objects: dict | None = None):
 
 def get(identifier):
     """A regularizer from a name (``'l2'``), config dict, instance or callable."""
-    from lamina.utils.serialization import get_registered_object, unknown_name_error
+    from lamina.utils.serialization import catalogue_objects, lookup_name
 
     if identifier is None:
         return None
     if isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, str):
-        obj = ALL_OBJECTS_DICT.get(identifier) or get_registered_object(identifier)
-        if obj is None or obj is Regularizer:
-            raise unknown_name_error(
-                "regularizer", identifier, [k for k in ALL_OBJECTS_DICT if k != "Regularizer"]
-            )
-        return obj()
+        names = {k: v for k, v in ALL_OBJECTS_DICT.items() if v is not Regularizer}
+        return lookup_name("regularizer", identifier, catalogue_objects(names))()
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Regularizer):

@@ -127,21 +127,15 @@ def deserialize(config, custom_objects: dict | None = None):
 def get(identifier):
     """An initializer from a name (``'glorot_uniform'``), config, class, instance, callable
     or array (which becomes the initial value)."""
-    from lamina.utils.serialization import get_registered_object, unknown_name_error
+    from lamina.utils.serialization import catalogue_objects, lookup_name
 
     if identifier is None:
         return None
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, str):
-        cls = ALL_OBJECTS_DICT.get(identifier) or get_registered_object(identifier)
-        if cls is None:
-            lowered = {k.lower(): v for k, v in ALL_OBJECTS_DICT.items()}
-            cls = lowered.get(identifier.lower())
-        if cls is None or cls is Initializer:
-            raise unknown_name_error(
-                "initializer", identifier, [k for k in ALL_OBJECTS_DICT if k != "Initializer"]
-            )
+        names = {k: v for k, v in ALL_OBJECTS_DICT.items() if v is not Initializer}
+        cls = lookup_name("initializer", identifier, catalogue_objects(names))
         return cls() if isinstance(cls, type) else cls
     if isinstance(identifier, dict):
         return deserialize(identifier)

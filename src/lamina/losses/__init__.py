@@ -6,7 +6,6 @@ as Keras does. Unknown names raise ``ValueError`` suggesting the closest valid o
 
 from __future__ import annotations
 
-import difflib
 import inspect
 
 from lamina.losses.divergence import KLDivergence, Poisson, kl_divergence, poisson
@@ -149,15 +148,10 @@ def serialize(loss):
 
 def deserialize(name, custom_objects: dict | None = None):
     """The loss described by ``name`` (a string or a ``{'class_name', 'config'}`` dict)."""
-    objects = dict(ALL_OBJECTS)
-    if custom_objects:
-        objects.update(custom_objects)
-    try:
-        from lamina.utils import serialization as _ser  # registered custom objects
+    from lamina.legacy import LOSS_ALIASES
+    from lamina.utils.serialization import catalogue_objects
 
-        objects.update(getattr(_ser, "get_custom_objects", dict)())
-    except Exception:  # noqa: BLE001  (the registry is optional)
-        pass
+    objects = catalogue_objects(ALL_OBJECTS, custom_objects)
     if isinstance(name, dict):
         if "class_name" not in name:
             raise ValueError(f"A serialized loss needs a 'class_name' key, received {name!r}.")
@@ -166,29 +160,28 @@ def deserialize(name, custom_objects: dict | None = None):
             return deserialize(name.get("config"), custom_objects)
         cls = objects.get(cls_name) or objects.get(name.get("registered_name") or "")
         if cls is None:
-            raise _unknown(cls_name, objects)
+            cls = _lookup(cls_name, objects)
         config = name.get("config") or {}
         if inspect.isclass(cls):
             return cls.from_config(config) if hasattr(cls, "from_config") else cls(**config)
         return cls
     if isinstance(name, str):
-        if name in objects:
-            return objects[name]
-        from lamina.legacy import LOSS_ALIASES
-
-        if LOSS_ALIASES.get(name) in objects:
+        if name not in objects and LOSS_ALIASES.get(name) in objects:
             return objects[LOSS_ALIASES[name]]
-        raise _unknown(name, objects)
+        return _lookup(name, objects)
     raise TypeError(f"Cannot deserialize a loss from {name!r}: expected a string or a dict.")
 
 
-def _unknown(name: str, objects: dict) -> ValueError:
-    close = difflib.get_close_matches(name, list(objects), n=3, cutoff=0.5)
-    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return ValueError(
-        f"Unknown loss: {name!r}.{hint} Valid losses include 'binary_crossentropy', "
-        "'categorical_crossentropy', 'sparse_categorical_crossentropy', 'mse', 'mae', "
-        "'huber' and the Loss class names."
+def _lookup(name: str, objects: dict):
+    from lamina.utils.serialization import lookup_name
+
+    return lookup_name(
+        "loss",
+        name,
+        objects,
+        lead=f"Unknown loss: {name!r}",
+        valid="Valid losses include 'binary_crossentropy', 'categorical_crossentropy', "
+        "'sparse_categorical_crossentropy', 'mse', 'mae', 'huber' and the Loss class names.",
     )
 
 

@@ -9,7 +9,6 @@ SparseCategoricalAccuracy.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 
 from lamina import losses as _losses
@@ -183,41 +182,35 @@ def serialize(metric):
 
 def deserialize(config, custom_objects: dict | None = None):
     """The metric described by ``config`` (a name or a ``{'class_name', 'config'}`` dict)."""
-    objects = dict(ALL_OBJECTS)
-    if custom_objects:
-        objects.update(custom_objects)
-    try:
-        from lamina.utils import serialization as _ser
+    from lamina.utils.serialization import catalogue_objects
 
-        objects.update(getattr(_ser, "get_custom_objects", dict)())
-    except Exception:  # noqa: BLE001  (the registry is optional)
-        pass
+    objects = catalogue_objects(ALL_OBJECTS, custom_objects)
     if isinstance(config, dict):
         cls_name = config.get("class_name")
         if cls_name is None:
             raise ValueError(f"A serialized metric needs a 'class_name' key, received {config!r}.")
         if cls_name == "function":
             return deserialize(config.get("config"), custom_objects)
-        obj = objects.get(cls_name)
-        if obj is None:
-            raise _unknown(cls_name, objects)
+        obj = _lookup(cls_name, objects)
         if inspect.isclass(obj):
             return obj.from_config(config.get("config") or {})
         return obj
     if isinstance(config, str):
-        if config in objects:
-            return objects[config]
-        raise _unknown(config, objects)
+        return _lookup(config, objects)
     raise TypeError(f"Cannot deserialize a metric from {config!r}: expected a name or a dict.")
 
 
-def _unknown(name: str, objects: dict) -> ValueError:
-    close = difflib.get_close_matches(name, list(objects), n=3, cutoff=0.5)
-    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return ValueError(
-        f"Unknown metric: {name!r}.{hint} Valid metrics include 'accuracy', 'mae', 'mse', "
-        "'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy' and the "
-        "Metric class names (e.g. 'Precision', 'AUC')."
+def _lookup(name: str, objects: dict):
+    from lamina.utils.serialization import lookup_name
+
+    return lookup_name(
+        "metric",
+        name,
+        objects,
+        lead=f"Unknown metric: {name!r}",
+        valid="Valid metrics include 'accuracy', 'mae', 'mse', 'binary_accuracy', "
+        "'categorical_accuracy', 'sparse_categorical_accuracy' and the Metric class names "
+        "(e.g. 'Precision', 'AUC').",
     )
 
 

@@ -53,20 +53,15 @@ def deserialize(
 
 def get(identifier, **kwargs) -> Optimizer:
     """An Optimizer from an instance, a name (any case), or a config dict."""
-    from lamina.utils.serialization import get_registered_object, unknown_name_error
+    from lamina.utils.serialization import catalogue_objects, lookup_name
 
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, dict):
         obj = deserialize(identifier, **kwargs)
     elif isinstance(identifier, str):
-        cls = ALL_OBJECTS_DICT.get(identifier) or ALL_OBJECTS_DICT.get(identifier.lower())
-        if cls is None or cls is Optimizer:
-            cls = get_registered_object(identifier)
-        if cls is None:
-            names = [c.__name__ for c in _CLASSES] + [c.__name__.lower() for c in _CLASSES]
-            raise unknown_name_error("optimizer", identifier, names)
-        obj = cls()
+        names = {k: v for k, v in ALL_OBJECTS_DICT.items() if v is not Optimizer}
+        obj = lookup_name("optimizer", identifier, catalogue_objects(names))()
     elif isinstance(identifier, type) and issubclass(identifier, Optimizer):
         obj = identifier()
     else:

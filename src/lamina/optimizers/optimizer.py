@@ -45,6 +45,17 @@ def _is_schedule(value) -> bool:
     return isinstance(value, LearningRateSchedule)
 
 
+def _optional_int(value, arg: str, minimum: int) -> int | None:
+    """None, or an integer >= ``minimum`` (bools refused); a clear error otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(
+            f"`{arg}` must be an integer >= {minimum} or None. Received: {arg}={value!r}"
+        )
+    return int(value)
+
+
 def _as_float(
     value, arg: str, *, allow_none: bool = False, positive: bool = False, upper: float | None = None
 ):
@@ -175,32 +186,14 @@ class Optimizer:
             )
         self.use_ema = bool(use_ema)
         self.ema_momentum = _as_float(ema_momentum, "ema_momentum", upper=1.0)
-        if ema_overwrite_frequency is not None and (
-            isinstance(ema_overwrite_frequency, bool)
-            or not isinstance(ema_overwrite_frequency, numbers.Integral)
-            or ema_overwrite_frequency < 1
-        ):
-            raise ValueError(
-                "`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
-                f"ema_overwrite_frequency={ema_overwrite_frequency!r}"
-            )
-        self.ema_overwrite_frequency = (
-            None if ema_overwrite_frequency is None else int(ema_overwrite_frequency)
+        self.ema_overwrite_frequency = _optional_int(
+            ema_overwrite_frequency, "ema_overwrite_frequency", 1
         )
         self.loss_scale_factor = _as_float(
             loss_scale_factor, "loss_scale_factor", allow_none=True, positive=True
         )
-        if gradient_accumulation_steps is not None and (
-            isinstance(gradient_accumulation_steps, bool)
-            or not isinstance(gradient_accumulation_steps, numbers.Integral)
-            or gradient_accumulation_steps < 2
-        ):
-            raise ValueError(
-                "`gradient_accumulation_steps` must be an integer >= 2. Received: "
-                f"gradient_accumulation_steps={gradient_accumulation_steps!r}"
-            )
-        self.gradient_accumulation_steps = (
-            None if gradient_accumulation_steps is None else int(gradient_accumulation_steps)
+        self.gradient_accumulation_steps = _optional_int(
+            gradient_accumulation_steps, "gradient_accumulation_steps", 2
         )
 
         self._iterations = Variable(

@@ -104,15 +104,39 @@ def nearest_names(name: str, candidates: Iterable[str], n: int = 3) -> list[str]
     return [spelled[h] for h in hits]
 
 
-def unknown_name_error(kind: str, name, candidates: Iterable[str]) -> ValueError:
+def unknown_name_error(
+    kind: str, name, candidates: Iterable[str], *, lead: str | None = None, valid: str | None = None
+) -> ValueError:
     """A ``ValueError`` for an unknown ``kind`` identifier, suggesting the nearest valid names
-    (``'SGD'`` and ``'sgd'`` are listed once, spelled as the user spells names)."""
+    (``'SGD'`` and ``'sgd'`` are listed once, spelled as the user spells names).
+
+    ``lead`` replaces the first sentence; ``valid`` replaces the full list of valid names
+    (for catalogues too long to print whole)."""
     cands = sorted(_one_spelling(str(name), candidates).values())
     near = nearest_names(str(name), cands)
     hint = f" Did you mean {', '.join(repr(h) for h in near)}?" if near else ""
-    return ValueError(
-        f"Could not interpret {kind} identifier: {name!r}.{hint} Valid names: {', '.join(cands)}."
-    )
+    lead = lead or f"Could not interpret {kind} identifier: {name!r}"
+    return ValueError(f"{lead}.{hint} {valid or 'Valid names: ' + ', '.join(cands) + '.'}")
+
+
+def lookup_name(kind: str, name: str, objects: dict, **error):
+    """``objects[name]``, else the entry whose name matches ``name`` ignoring case (``'SGD'``,
+    ``'Adam'``, ``'MSE'``), else the ``ValueError`` of :func:`unknown_name_error` (``error``
+    holds its ``lead``/``valid`` keywords)."""
+    obj = objects.get(name)
+    if obj is None:
+        low = name.lower()
+        matches = {id(v): v for k, v in objects.items() if k.lower() == low}
+        if len(matches) == 1:
+            obj = next(iter(matches.values()))
+    if obj is None:
+        raise unknown_name_error(kind, name, objects, **error)
+    return obj
+
+
+def catalogue_objects(builtin: dict, custom_objects: dict | None = None) -> dict:
+    """A catalogue's names with the registered objects and ``custom_objects`` on top."""
+    return {**builtin, **_GLOBAL_CUSTOM_OBJECTS, **_scope_objects(), **(custom_objects or {})}
 
 
 # --- registry -------------------------------------------------------------------------------
@@ -568,4 +592,6 @@ __all__ = [
     "to_legacy_config",
     "nearest_names",
     "unknown_name_error",
+    "lookup_name",
+    "catalogue_objects",
 ]

@@ -62,7 +62,32 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RateDecay(LearningRateSchedule):
+    """The arguments and the ``step / decay_steps`` progress shared by the exponential and
+    inverse-time decays."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name) -> None:
+        self.initial_learning_rate = _check_number(initial_learning_rate, "initial_learning_rate")
+        self.decay_steps = _check_positive(decay_steps, "decay_steps")
+        self.decay_rate = _check_number(decay_rate, "decay_rate")
+        self.staircase = bool(staircase)
+        self.name = name
+
+    def _progress(self, step) -> np.float32:
+        p = np.float32(_step_value(step)) / np.float32(self.decay_steps)
+        return np.floor(p) if self.staircase else p
+
+    def get_config(self) -> dict:
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
+class ExponentialDecay(_RateDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored if staircase)."""
 
     def __init__(
@@ -73,27 +98,13 @@ class ExponentialDecay(LearningRateSchedule):
         staircase: bool = False,
         name: str = "ExponentialDecay",
     ) -> None:
-        self.initial_learning_rate = _check_number(initial_learning_rate, "initial_learning_rate")
-        self.decay_steps = _check_positive(decay_steps, "decay_steps")
-        self.decay_rate = _check_number(decay_rate, "decay_rate")
-        self.staircase = bool(staircase)
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step) -> Tensor:
         f = np.float32
-        p = f(_step_value(step)) / f(self.decay_steps)
-        if self.staircase:
-            p = np.floor(p)
-        return _out(f(self.initial_learning_rate) * np.power(f(self.decay_rate), p))
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        return _out(
+            f(self.initial_learning_rate) * np.power(f(self.decay_rate), self._progress(step))
+        )
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -168,7 +179,7 @@ class PolynomialDecay(LearningRateSchedule):
         }
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (floored if staircase)."""
 
     def __init__(
@@ -179,27 +190,12 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase: bool = False,
         name: str = "InverseTimeDecay",
     ) -> None:
-        self.initial_learning_rate = _check_number(initial_learning_rate, "initial_learning_rate")
-        self.decay_steps = _check_positive(decay_steps, "decay_steps")
-        self.decay_rate = _check_number(decay_rate, "decay_rate")
-        self.staircase = bool(staircase)
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step) -> Tensor:
         f = np.float32
-        p = f(_step_value(step)) / f(self.decay_steps)
-        if self.staircase:
-            p = np.floor(p)
+        p = self._progress(step)
         return _out(f(self.initial_learning_rate) / (f(1) + f(self.decay_rate) * p))
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 class CosineDecay(LearningRateSchedule):
