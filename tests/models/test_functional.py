@@ -223,3 +223,21 @@ def test_custom_train_step_is_used():
 def test_model_without_call_is_explained():
     with pytest.raises(NotImplementedError, match="must implement `call"):
         lamina.Model()(np.ones((1, 2)))
+
+
+def test_dict_inputs_and_outputs_use_their_keys():
+    a = lamina.Input((2,), name="first")
+    b = lamina.Input((2,), name="second")
+    s = layers.add([a, b])
+    model = lamina.Model({"x": a, "y": b}, {"total": layers.Dense(1)(s), "same": s})
+    assert model.input_names == ["x", "y"] and model.output_names == ["total", "same"]
+    model.compile("sgd", {"total": "mse", "same": "mae"})
+    h = model.fit(
+        {"x": np.ones((8, 2)), "y": np.zeros((8, 2))},
+        {"total": np.ones(8), "same": np.ones((8, 2))},
+        epochs=1,
+        verbose=0,
+    )
+    assert list(h.history) == ["loss", "total_loss", "same_loss"]
+    out = model.predict({"x": np.ones((3, 2)), "y": np.ones((3, 2))}, verbose=0)
+    assert {k: v.shape for k, v in out.items()} == {"total": (3, 1), "same": (3, 2)}

@@ -165,17 +165,23 @@ class Model(Trainer, ModelSavingMixin, Layer):
 
     @property
     def input_names(self) -> list[str]:
-        return [layer.name for layer in self._input_layers] if self._is_graph_network else []
+        if not self._is_graph_network:
+            return []
+        if isinstance(self._nested_inputs, dict):
+            return list(self._nested_inputs)
+        return [layer.name for layer in self._input_layers]
 
     @property
     def output_names(self) -> list[str]:
         if self._is_graph_network:
+            if isinstance(self._nested_outputs, dict):
+                return list(self._nested_outputs)
             names = []
             for t in self.outputs:
                 layer = t._keras_history[0]
                 names.append(layer.name)
             return names
-        n = getattr(self, "_n_outputs", 1)
+        n = getattr(self, "_n_outputs", None) or 1
         return [f"output_{i + 1}" for i in range(n)]
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:

@@ -1158,6 +1158,8 @@ class Trainer:
         if not chunks:
             raise ValueError("Expected input data to be non-empty: `predict` received no data.")
         outs = [np.concatenate([c[k] for c in chunks], axis=0) for k in range(len(chunks[0]))]
+        if isinstance(getattr(self, "_nested_outputs", None), dict):
+            return dict(zip(self.output_names, outs))
         return outs[0] if len(outs) == 1 else outs
 
     def predict_on_batch(self, x):
