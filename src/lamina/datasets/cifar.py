@@ -59,6 +59,19 @@ def find_extracted(names: tuple[str, ...], folder: str, target: str) -> str | No
     return None
 
 
+def batches_dir(names: tuple[str, ...], folder: str, origin: str, file_hash: str) -> str:
+    """The folder holding the batch files: found in the cache (:func:`find_extracted`), else
+    downloaded from ``origin``, hash-checked and extracted by ``get_file``."""
+    target = f"{folder}-target"
+    path = find_extracted(names, folder, target)
+    if path is None:
+        from lamina.utils.data_utils import get_file
+
+        path = get_file(fname=target, origin=origin, extract=True, file_hash=file_hash)
+        path = os.path.join(path, folder)
+    return path
+
+
 def to_image_format(x: np.ndarray) -> np.ndarray:
     """``(n, 3, 32, 32)`` stays for ``channels_first``; otherwise a ``(n, 32, 32, 3)`` view."""
     from lamina.backend import image_data_format

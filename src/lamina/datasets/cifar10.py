@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from lamina.datasets.cifar import find_extracted, load_batch, to_image_format
+from lamina.datasets.cifar import batches_dir, load_batch, to_image_format
 
 #: Folder URL the archive is downloaded from (tests point it at a local server).
 BASE_URL = "https://www.cs.toronto.edu/~kriz/"
@@ -37,17 +37,7 @@ def load_data():
     ``(10000, 1)`` with classes 0..9 (see ``CLASS_NAMES``). The pickled batches are read by a
     restricted reader that never runs code from the file.
     """
-    path = find_extracted(_BATCHES, "cifar-10-batches-py", "cifar-10-batches-py-target")
-    if path is None:
-        from lamina.utils.data_utils import get_file
-
-        path = get_file(
-            fname="cifar-10-batches-py-target",
-            origin=BASE_URL + ARCHIVE,
-            extract=True,
-            file_hash=FILE_HASH,
-        )
-        path = os.path.join(path, "cifar-10-batches-py")
+    path = batches_dir(_BATCHES, "cifar-10-batches-py", BASE_URL + ARCHIVE, FILE_HASH)
     parts = [load_batch(os.path.join(path, name)) for name in _BATCHES[:-1]]
     x_train = np.concatenate([x for x, _ in parts]).astype("uint8", copy=False)
     y_train = np.concatenate([np.asarray(y) for _, y in parts]).astype("uint8")

@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from lamina.datasets.cifar import find_extracted, load_batch, to_image_format
+from lamina.datasets.cifar import batches_dir, load_batch, to_image_format
 
 #: Folder URL the archive is downloaded from (tests point it at a local server).
 BASE_URL = "https://www.cs.toronto.edu/~kriz/"
@@ -27,17 +27,7 @@ def load_data(label_mode: str = "fine"):
         raise ValueError(
             f'`label_mode` must be one of `"fine"`, `"coarse"`. Received: label_mode={label_mode}.'
         )
-    path = find_extracted(("train", "test"), "cifar-100-python", "cifar-100-python-target")
-    if path is None:
-        from lamina.utils.data_utils import get_file
-
-        path = get_file(
-            fname="cifar-100-python-target",
-            origin=BASE_URL + ARCHIVE,
-            extract=True,
-            file_hash=FILE_HASH,
-        )
-        path = os.path.join(path, "cifar-100-python")
+    path = batches_dir(("train", "test"), "cifar-100-python", BASE_URL + ARCHIVE, FILE_HASH)
     key = f"{label_mode}_labels"
     x_train, y_train = load_batch(os.path.join(path, "train"), label_key=key)
     x_test, y_test = load_batch(os.path.join(path, "test"), label_key=key)

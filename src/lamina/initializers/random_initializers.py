@@ -61,38 +61,34 @@ class RandomInitializer(Initializer):
         return {"seed": self.seed}
 
 
-class RandomNormal(RandomInitializer):
-    """Normal draws with ``mean`` and ``stddev`` (Keras default stddev 0.05)."""
+class _MeanStddev(RandomInitializer):
+    """The ``mean``/``stddev`` arguments of the normal initializers (Keras default 0.05)."""
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None) -> None:
         self.mean = _number(mean, "mean")
         self.stddev = _number(stddev, "stddev")
         super().__init__(seed)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class RandomNormal(_MeanStddev):
+    """Normal draws with ``mean`` and ``stddev`` (Keras default stddev 0.05)."""
 
     def __call__(self, shape, dtype=None, **kwargs) -> Tensor:
         d = _dtype(dtype, float_only=True)
         x = self._rng().normal(self.mean, self.stddev, _shape(shape))
         return Tensor(np.asarray(x, dtype=d))
 
-    def get_config(self) -> dict:
-        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
 
-
-class TruncatedNormal(RandomInitializer):
+class TruncatedNormal(_MeanStddev):
     """Normal draws, re-drawn beyond two standard deviations (Keras default stddev 0.05)."""
-
-    def __init__(self, mean=0.0, stddev=0.05, seed=None) -> None:
-        self.mean = _number(mean, "mean")
-        self.stddev = _number(stddev, "stddev")
-        super().__init__(seed)
 
     def __call__(self, shape, dtype=None, **kwargs) -> Tensor:
         d = _dtype(dtype, float_only=True)
         x = truncated_normal(self._rng(), _shape(shape), self.mean, self.stddev)
         return Tensor(np.asarray(x, dtype=d))
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
 
 
 class RandomUniform(RandomInitializer):
