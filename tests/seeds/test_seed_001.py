@@ -718,8 +718,9 @@ def test_wider_networks(titanic_data, plt, capsys):
     for training in (model_1_training, model_2_training):
         assert 1 <= len(training.history["val_loss"]) <= 15
         assert training.params["epochs"] == 15 and training.params["steps"] == 23  # 712 rows
-    # the shared monitor starts fresh for model_2 (it does not inherit model_1's wait)
     assert len(plt.gca().lines) == 2
+    # the shared monitor started fresh for model_2: its best is model_2's, not model_1's
+    assert early_stopping_monitor.best == min(model_2_training.history["val_loss"])
 
     model_1.summary()
     model_2.summary()
