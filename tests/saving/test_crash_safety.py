@@ -52,6 +52,8 @@ TRAINER = textwrap.dedent("""
     import os, sys, json, signal, numpy as np
     import lamina as keras
     backup_dir, out, kill_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    save_freq = sys.argv[4] if len(sys.argv) > 4 else "epoch"
+    save_freq = save_freq if save_freq == "epoch" else int(save_freq)
     np.random.seed(7)
     x = np.random.rand(64, 5).astype("float32")
     y = (x.sum(axis=1) > 2.5).astype("float32")
@@ -61,12 +63,18 @@ TRAINER = textwrap.dedent("""
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     callbacks = []
     if backup_dir != "-":
-        callbacks.append(keras.callbacks.BackupAndRestore(backup_dir))
+        callbacks.append(keras.callbacks.BackupAndRestore(backup_dir, save_freq=save_freq))
     if kill_at >= 0:
+        state = {"epoch": 0}
         def maybe_die(epoch, logs):
-            if epoch == kill_at:
+            state["epoch"] = epoch
+            if epoch == kill_at and save_freq == "epoch":
                 os.kill(os.getpid(), signal.SIGKILL)
-        callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=maybe_die))
+        def maybe_die_mid_epoch(batch, logs):
+            if state["epoch"] == kill_at and batch == 2 and save_freq != "epoch":
+                os.kill(os.getpid(), signal.SIGKILL)
+        callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=maybe_die,
+                                                        on_train_batch_end=maybe_die_mid_epoch))
     hist = model.fit(x, y, epochs=6, batch_size=16, verbose=0, callbacks=callbacks)
     np.savez(out, *model.get_weights())
     with open(out + ".json", "w") as f:
@@ -99,3 +107,23 @@ def test_backup_and_restore_resumes_bit_identically(tmp_path):
     assert ha == hb
     assert hb["epoch"] == [0, 1, 2, 3, 4, 5]
     assert not os.path.exists(backup / "latest.backup.h5")  # deleted after success
+
+
+def test_backup_every_n_batches_restarts_the_interrupted_epoch(tmp_path):
+    """save_freq=1: killed mid-epoch 3, the resumed run redoes epoch 3 from the weights of
+    the last batch backup (as Keras does) and completes; epochs 0-2 are the reference's."""
+    import json
+
+    ref = _run("-", tmp_path / "ref.npz", -1)
+    assert ref.returncode == 0, ref.stderr
+    backup = tmp_path / "backup"
+    killed = _run(backup, tmp_path / "res.npz", 3, 1)
+    assert killed.returncode == -signal.SIGKILL
+    resumed = _run(backup, tmp_path / "res.npz", -1, 1)
+    assert resumed.returncode == 0, resumed.stderr
+    ha = json.load(open(str(tmp_path / "ref.npz") + ".json"))
+    hb = json.load(open(str(tmp_path / "res.npz") + ".json"))
+    assert hb["epoch"] == [0, 1, 2, 3, 4, 5]
+    for key in ha["history"]:
+        assert hb["history"][key][:3] == ha["history"][key][:3]
+    assert hb["history"]["loss"][3] != ha["history"]["loss"][3]  # epoch 3 began from later weights

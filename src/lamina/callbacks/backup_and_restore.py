@@ -1,10 +1,14 @@
-"""``BackupAndRestore``: resume a training run that was killed, exactly where it stopped.
+"""``BackupAndRestore``: resume a training run that was killed, where it stopped.
 
-At the end of every epoch (or every ``save_freq`` batches) the callback writes one file,
-atomically: the weights, the optimizer state, the epoch reached, the History so far and the
-random state. When ``fit`` starts again with the same callback directory, it restores all of
-it and training continues from the next epoch, so a run killed at any moment ends with the
-same weights and History as a run never interrupted (with the same seed).
+At the end of every epoch (``save_freq='epoch'``) the callback writes one file, atomically:
+the weights, the optimizer state, the epoch to resume at, the History so far and the random
+state. When ``fit`` starts again with the same backup directory it restores all of it and
+continues from the next epoch, so a run killed at any moment ends with the same weights and
+History as a run never interrupted (with the same seed).
+
+With an integer ``save_freq`` it also backs up every ``save_freq`` batches; as in Keras, a
+run restored from a mid-epoch backup restarts that epoch from its first batch (with the
+weights of the backup and the epoch's original shuffling).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class BackupAndRestore(Callback):
         self._path = os.path.join(self.backup_dir, _FILE)
         self._epoch = 0
         self._batches = 0
+        self._epoch_start_rng = None
         self._history: dict[str, list] = {}
         self._epochs: list[int] = []
 
@@ -77,22 +82,23 @@ class BackupAndRestore(Callback):
         self._epochs = [int(e) for e in meta["epochs"]]
         # The trainer starts at this epoch and seeds this fit's History with the restored
         # epochs, so the resumed run's History is the whole run's.
-        self.model._initial_epoch = int(meta["epoch"]) + 1
+        self.model._initial_epoch = int(meta["resume_epoch"])
         self.model._resume_history = (list(self._epochs), {k: list(v) for k, v in
                                                            self._history.items()})
 
     # --- back up ---------------------------------------------------------------------
     def on_epoch_begin(self, epoch, logs=None) -> None:
         self._epoch = epoch
+        if self.save_freq != "epoch":
+            self._epoch_start_rng = (np.random.get_state(), _pyrandom.getstate())
 
     def on_train_batch_end(self, batch, logs=None) -> None:
         if self.save_freq == "epoch":
             return
         self._batches += 1
         if self._batches % self.save_freq == 0:
-            # A mid-epoch backup resumes at the start of the next epoch after this one
-            # finishes; until then the last end-of-epoch backup stays the restore point.
-            pass
+            # Resume this epoch from its start, drawing the same shuffling again.
+            self._backup(self._epoch, *self._epoch_start_rng)
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         from lamina.utils.output_style import display_name
@@ -100,7 +106,7 @@ class BackupAndRestore(Callback):
         self._epochs.append(int(epoch))
         for key, value in (logs or {}).items():
             self._history.setdefault(display_name(key), []).append(float(value))
-        self._backup(epoch)
+        self._backup(epoch + 1, np.random.get_state(), _pyrandom.getstate())
 
     def on_train_end(self, logs=None) -> None:
         if (
@@ -114,16 +120,16 @@ class BackupAndRestore(Callback):
             except OSError:
                 pass
 
-    def _backup(self, epoch: int) -> None:
+    def _backup(self, resume_epoch: int, np_state, py) -> None:
+        """Write the state to resume at ``resume_epoch`` with these random states."""
         import h5py
 
         from lamina.saving.atomic import atomic_path
         from lamina.saving.h5_weights import write_model_weights
 
-        kind, keys, pos, has_gauss, gauss = np.random.get_state()
-        py = _pyrandom.getstate()
+        kind, keys, pos, has_gauss, gauss = np_state
         meta = {
-            "epoch": int(epoch),
+            "resume_epoch": int(resume_epoch),
             "history": self._history,
             "epochs": self._epochs,
             "rng_pos": int(pos),
