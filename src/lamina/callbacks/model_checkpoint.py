@@ -10,6 +10,7 @@ import numpy as np
 
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.monitor import check_mode, infer_mode, monitor_value
+from lamina.utils.console import print_msg
 
 
 class ModelCheckpoint(Callback):
@@ -101,17 +102,17 @@ class ModelCheckpoint(Callback):
             best = start if self.best is None else self.best
             if op(current, best):
                 if self.verbose > 0:
-                    print(
+                    print_msg(
                         f"\nEpoch {epoch + 1:05d}: {self.monitor} improved from "
                         f"{best:.5f} to {current:.5f}, saving model to {filepath}"
                     )
                 self.best = current
                 self._write(filepath)
             elif self.verbose > 0:
-                print(f"\nEpoch {epoch + 1:05d}: {self.monitor} did not improve from {best:.5f}")
+                print_msg(f"\nEpoch {epoch + 1:05d}: {self.monitor} did not improve from {best:.5f}")
             return
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1:05d}: saving model to {filepath}")
+            print_msg(f"\nEpoch {epoch + 1:05d}: saving model to {filepath}")
         self._write(filepath)
 
     def _write(self, filepath: str) -> None:
