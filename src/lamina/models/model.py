@@ -529,6 +529,8 @@ def _functional_config(model: Model) -> dict:
     layers = []
     for layer in model._graph_layers:
         entry = _serialize_layer(layer)
+        if not isinstance(layer, InputLayer) and isinstance(entry.get("config"), dict):
+            entry["config"].pop("batch_input_shape", None)  # InputLayers carry the shapes
         entry["name"] = layer.name
         inbound = []
         for node in layer._inbound_nodes:

@@ -202,7 +202,12 @@ class Sequential(Model):
             inner["batch_shape"] = inner.pop("batch_input_shape")
             cfg["config"] = inner
             layers.append(cfg)
-        layers.extend(serialize_keras_object(layer) for layer in self._seq_layers)
+        for layer in self._seq_layers:
+            entry = serialize_keras_object(layer)
+            if self._input_layer is not None and isinstance(entry.get("config"), dict):
+                # The InputLayer entry carries the shape; Keras 3 refuses it on other layers.
+                entry["config"].pop("batch_input_shape", None)
+            layers.append(entry)
         config = {"name": self.name, "trainable": self.trainable, "layers": layers}
         if self._input_layer is not None:
             config["build_input_shape"] = list(self._input_layer._batch_input_shape)
