@@ -259,6 +259,27 @@ def test_notebook_cell_importing_missing_tensorflow_part(tmp_path):
     assert "hook.py" not in proc.stdout + proc.stderr
 
 
+def test_matplotlib_gui_backends_become_inline(tmp_path):
+    nb_path = write_notebook(
+        tmp_path / "nb.ipynb",
+        "%matplotlib notebook\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]);",
+    )
+    proc = lamina_run(nb_path, "--out", tmp_path / "figs", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "`%matplotlib notebook`: figures are shown inline" in proc.stdout
+    assert (tmp_path / "figs" / "cell1_1.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_notebook_of_another_language_is_refused(tmp_path):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
+    nb.cells.append(new_code_cell("print('hi')"))
+    nbformat.write(nb, str(tmp_path / "r.ipynb"))
+    proc = lamina_run(tmp_path / "r.ipynb", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "is a notebook in R; lamina run runs Python notebooks" in proc.stderr
+
+
 def test_notebook_runs_in_its_own_folder(tmp_path):
     folder = tmp_path / "lesson"
     folder.mkdir()

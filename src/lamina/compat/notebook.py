@@ -60,6 +60,12 @@ class RunnerShell(InteractiveShell):
     def enable_gui(self, gui=None) -> None:
         """No GUI event loop here: figures are shown inline (saved with --out)."""
 
+    def enable_matplotlib(self, gui=None):
+        """``%matplotlib notebook``/``widget``/``qt`` ... all become ``inline`` here."""
+        if gui not in (None, "inline", "auto"):
+            print(f"{_PREFIX} `%matplotlib {gui}`: figures are shown inline under lamina run")
+        return super().enable_matplotlib("inline")
+
     def _showtraceback(self, etype, evalue, stb) -> None:
         self._lamina_runner.on_error(etype, evalue, stb)
 

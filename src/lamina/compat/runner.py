@@ -195,6 +195,13 @@ def read_notebook(path: Path):
         message = getattr(e, "message", None) or str(e)
         first = message.strip().splitlines()[0] if message.strip() else type(e).__name__
         raise RunError(f"{str(path)!r} is not a valid notebook (nbformat): {first}") from None
+    language = (nb.metadata.get("kernelspec") or {}).get("language") or (
+        nb.metadata.get("language_info") or {}
+    ).get("name")
+    if language and str(language).lower() not in ("python", "python3", "ipython"):
+        raise RunError(
+            f"{str(path)!r} is a notebook in {language}; lamina run runs Python notebooks"
+        )
     return nb
 
 
