@@ -48,9 +48,12 @@ class _Dense:
         self.keep_logits = False  # set by the plan when the loss is fused with the activation
         self.z = None
         self._fwd, self._bwd = _FORWARD[act], _BACKWARD[act]
+        self._last_n, self._last = -1, ()
         self._bufs: dict[int, tuple] = {}
 
     def _buffers(self, n: int, dtype) -> tuple:
+        if n == self._last_n:
+            return self._last
         b = self._bufs.get(n)
         if b is None:
             d_in = self.W._value.shape[0]
@@ -61,6 +64,7 @@ class _Dense:
                 np.empty((n, self.units), dtype) if self.keep_logits else None,  # logits
             )
             self._bufs[n] = b
+        self._last_n, self._last = n, b
         return b
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
@@ -171,9 +175,9 @@ def _fwd_relu(z, scratch):
 
 
 def _fwd_sigmoid(z, scratch):
-    with np.errstate(over="ignore"):  # exp overflow gives inf, and 1/inf = 0: the right limit
-        np.negative(z, out=z)
-        np.exp(z, out=z)
+    # exp overflow gives inf and 1/inf = 0, the right limit (callers silence the warning)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
     np.add(z, 1, out=z)
     np.reciprocal(z, out=z)
 
@@ -465,7 +469,14 @@ class TrainPlan:
                 st.train_b = st.gb is not None
 
     def __call__(self, x, y, sample_weight=None):
-        """Forward, loss, backward and update on one batch: returns (loss, y_pred)."""
+        """Forward, loss, backward and update on one batch: returns (loss, y_pred).
+
+        A diverging run (``SGD(lr=9)`` in the tutorials) overflows to inf/nan, which Keras
+        reports rather than warns about, hence the silenced floating-point warnings."""
+        with np.errstate(all="ignore"):
+            return self._step(x, y, sample_weight)
+
+    def _step(self, x, y, sample_weight):
         if type(x) is list:
             x = x[0]
         if type(y) is list:
@@ -487,8 +498,9 @@ class TrainPlan:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         h = x
-        for st in self.stages:
-            h = st.forward(h, False)
+        with np.errstate(all="ignore"):
+            for st in self.stages:
+                h = st.forward(h, False)
         return h
 
 
@@ -542,22 +554,22 @@ def _flat_update(opt, variables, P: np.ndarray, G: np.ndarray):
     clipvalue, global_clipnorm = opt.clipvalue, opt.global_clipnorm
 
     def step() -> None:
-        with np.errstate(all="ignore"):
-            if global_clipnorm:
-                norm = float(np.sqrt(np.dot(G, G)))
-                if norm > global_clipnorm:
-                    np.multiply(G, global_clipnorm / norm, out=G)
-                elif not np.isfinite(norm):
-                    G[...] = np.nan
-            elif clipvalue:
-                np.clip(G, -clipvalue, clipvalue, out=G)
-            lr = opt._current_lr()
-            wd = opt.weight_decay
-            if wd:
-                np.multiply(P, wd * lr, out=scratch[0])
-                np.subtract(P, scratch[0], out=P)
-            update(G, P, flat_slots, scratch, coefficients(lr, float(opt._step() + 1)))
-            opt._after_update()
+        # runs inside the plan's np.errstate
+        if global_clipnorm:
+            norm = float(np.sqrt(np.dot(G, G)))
+            if norm > global_clipnorm:
+                np.multiply(G, global_clipnorm / norm, out=G)
+            elif not np.isfinite(norm):
+                G[...] = np.nan
+        elif clipvalue:
+            np.clip(G, -clipvalue, clipvalue, out=G)
+        lr = opt._current_lr()
+        wd = opt.weight_decay
+        if wd:
+            np.multiply(P, wd * lr, out=scratch[0])
+            np.subtract(P, scratch[0], out=P)
+        update(G, P, flat_slots, scratch, coefficients(lr, float(opt._step() + 1)))
+        opt._after_update()
 
     return step
 
@@ -722,8 +734,9 @@ def build_predict(model):
 
     def predict(x: np.ndarray) -> np.ndarray:
         h = x
-        for st in stages:
-            h = st.forward(h, False)
+        with np.errstate(all="ignore"):
+            for st in stages:
+                h = st.forward(h, False)
         return h.copy() if h is not x else h
 
     return predict
