@@ -351,3 +351,12 @@ def test_adding_a_layer_after_training_retrains_the_new_stack():
     h = model.fit(x, y, epochs=1, verbose=0)
     assert set(h.history) == {"loss", "accuracy"}
     assert model.predict(x, verbose=0).shape == (100, 1)
+
+
+def test_predict_is_silent_by_default_and_shows_a_bar_when_asked(capsys):
+    x, _ = binary_data()
+    model = frozen_model()
+    model.predict(x)
+    assert capsys.readouterr().out == ""
+    model.predict(x, verbose=1)
+    assert "4/4 [==============================]" in capsys.readouterr().out

@@ -1106,10 +1106,10 @@ class Trainer:
     ):
         """Model outputs for ``x`` as NumPy arrays (one array, or a list for several outputs)."""
         from lamina.callbacks.callback_list import CallbackList, resolve_verbose
-        from lamina.utils.output_style import is_keras22
 
-        if isinstance(verbose, str) and verbose == "auto" and is_keras22():
-            verbose = 0  # Keras 2.2/2.3's predict defaulted to verbose=0 (seed 004)
+        if isinstance(verbose, str) and verbose == "auto":
+            # Keras 2.2/2.3 and tf.keras up to 2.8 (the seeds' versions) predicted silently.
+            verbose = 0
         verbose = resolve_verbose(verbose)
         batch_size = _positive_int(batch_size, "batch_size")
         steps = _positive_int(steps, "steps")
