@@ -30,9 +30,11 @@ def record(value: np.ndarray, inputs: tuple, vjp: VJP) -> Tensor:
     out = Tensor(value)
     if _active:
         for tape in _active:
-            if tape._recording and tape._watches_any(inputs):
-                tape._nodes.append((out, inputs, vjp))
-                tape._watched[id(out)] = out
+            if tape._recording:
+                need = tape._need(inputs)
+                if need is not None:
+                    tape._nodes.append((out, inputs, vjp, need))
+                    tape._watched[id(out)] = out
     return out
 
 
@@ -115,16 +117,25 @@ class GradientTape:
     def watched_variables(self) -> tuple:
         return tuple(t for t in self._watched.values() if isinstance(t, Variable))
 
-    def _watches_any(self, inputs: tuple) -> bool:
-        hit = False
+    def _need(self, inputs: tuple):
+        """Which inputs this tape differentiates (watched floats), or None if none is."""
         watched = self._watched
-        for x in inputs:
-            if id(x) in watched:
-                hit = True
-            elif self._watch_accessed and isinstance(x, Variable) and x.trainable:
-                watched[id(x)] = x
-                hit = True
-        return hit
+        need = None
+        for i, x in enumerate(inputs):
+            if id(x) in watched or (
+                self._watch_accessed
+                and isinstance(x, Variable)
+                and x.trainable
+                and watched.setdefault(id(x), x) is x
+            ):
+                if x._value.dtype.kind in "fc":
+                    if need is None:
+                        need = [False] * len(inputs)
+                    need[i] = True
+        return None if need is None else tuple(need)
+
+    def _watches_any(self, inputs: tuple) -> bool:
+        return self._need(inputs) is not None
 
     # --- differentiation ------------------------------------------------------------
     def gradient(
@@ -176,11 +187,10 @@ class GradientTape:
         was_recording = self._recording
         self._recording = False  # the backward pass is not recorded on this tape
         try:
-            for out, inputs, vjp in reversed(self._nodes):
+            for out, inputs, vjp, need in reversed(self._nodes):
                 g = grads.get(id(out))
                 if g is None:
                     continue
-                need = tuple(id(x) in watched and _is_float(x) for x in inputs)
                 _needs = need
                 in_grads = vjp(g)
                 for x, gx, n in zip(inputs, in_grads, need):

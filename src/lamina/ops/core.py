@@ -349,16 +349,20 @@ def reshape(tensor, shape, name=None) -> Tensor:
 
 
 def broadcast_to(input, shape, name=None) -> Tensor:
-    x = convert_to_tensor(input)
+    x = input if isinstance(input, Tensor) else convert_to_tensor(input)
     shape = tuple(int(d) for d in (shape._value.tolist() if isinstance(shape, Tensor) else shape))
+    v = x._value
+    out = np.empty(shape, dtype=v.dtype)
     try:
-        out = np.broadcast_to(x._value, shape)
+        if v.ndim > len(shape):
+            raise ValueError
+        np.copyto(out, v)  # broadcasts v into the new array (much cheaper than broadcast_to)
     except ValueError:
         raise ValueError(
             f"broadcast_to: cannot broadcast shape {tuple(x.shape)} to {shape}."
         ) from None
-    sx = x._value.shape
-    return record(np.ascontiguousarray(out), (x,), lambda g: (unbroadcast(g, sx),))
+    sx = v.shape
+    return record(out, (x,), lambda g: (unbroadcast(g, sx),))
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
@@ -471,7 +475,7 @@ def _float_input(x, op: str) -> Tensor:
 
 def ones_like(input, dtype=None, name=None) -> Tensor:
     v = _to_array(input)
-    return Tensor(np.ones(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
+    return Tensor(np.ones_like(v, dtype=None if dtype is None else as_dtype(dtype)._np))
 
 
 def zeros_like(input, dtype=None, name=None) -> Tensor:
