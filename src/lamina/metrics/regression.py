@@ -162,19 +162,45 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
-    """Running mean sparse categorical cross-entropy."""
+    """Running mean sparse categorical cross-entropy.
+
+    With ``ignore_class``, entries labelled with that class contribute 0; as in Keras, they
+    still count in the mean unless a ``sample_weight`` is given (then their weight is 0).
+    """
 
     def __init__(
         self,
         name: str = "sparse_categorical_crossentropy",
         dtype=None,
         from_logits: bool = False,
+        ignore_class: int | None = None,
         axis: int = -1,
     ) -> None:
-        super().__init__(
-            _losses.sparse_categorical_crossentropy,
-            name=name,
-            dtype=dtype,
-            from_logits=bool(from_logits),
-            axis=axis,
-        )
+        if ignore_class is not None and (
+            isinstance(ignore_class, bool) or not isinstance(ignore_class, (int, np.integer))
+        ):
+            raise TypeError(
+                f"`ignore_class` must be an integer or None, received {ignore_class!r}."
+            )
+        kwargs = {"from_logits": bool(from_logits), "axis": axis}
+        if ignore_class is not None:
+            kwargs["ignore_class"] = int(ignore_class)
+        super().__init__(_losses.sparse_categorical_crossentropy, name=name, dtype=dtype, **kwargs)
+        self.ignore_class = None if ignore_class is None else int(ignore_class)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        if self.ignore_class is not None and sample_weight is not None:
+            from lamina.losses.probabilistic import _sparse_labels
+
+            yp = to_numpy(y_pred, "y_pred")
+            axis = self._fn_kwargs["axis"]
+            shape = yp.shape if axis % yp.ndim == yp.ndim - 1 else np.moveaxis(yp, axis, -1).shape
+            valid = _sparse_labels(to_numpy(y_true, "y_true"), shape) != self.ignore_class
+            sw = np.asarray(to_numpy(sample_weight, "sample_weight"), dtype=self.dtype)
+            if sw.ndim == valid.ndim + 1 and sw.shape[-1] == 1:
+                sw = sw[..., 0]
+            sample_weight = np.broadcast_to(sw, valid.shape) * valid
+        super().update_state(y_true, y_pred, sample_weight)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "ignore_class": self.ignore_class}

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from lamina.optimizers.optimizer import Optimizer, _as_float
+from lamina.optimizers.optimizer import Optimizer, _as_bool, _as_float
 
 
 def _beta(value, arg: str) -> float:
@@ -70,7 +70,7 @@ class Adam(Optimizer):
         self.beta_1 = _beta(beta_1, "beta_1")
         self.beta_2 = _beta(beta_2, "beta_2")
         self.epsilon = _epsilon(epsilon)
-        self.amsgrad = bool(amsgrad)
+        self.amsgrad = _as_bool(amsgrad, "amsgrad")
 
     def _slot_specs(self):
         groups = [(("momentum", 0.0), ("velocity", 0.0))]

@@ -45,6 +45,15 @@ def _is_schedule(value) -> bool:
     return isinstance(value, LearningRateSchedule)
 
 
+def _as_bool(value, arg: str) -> bool:
+    """A flag: True/False (or 0/1); anything else is a clear TypeError naming ``arg``."""
+    if isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, numbers.Integral) and value in (0, 1)
+    ):
+        return bool(value)
+    raise TypeError(f"Argument `{arg}` must be True or False, received {arg}={value!r}.")
+
+
 def _optional_int(value, arg: str, minimum: int) -> int | None:
     """None, or an integer >= ``minimum`` (bools refused); a clear error otherwise."""
     if value is None:
@@ -184,7 +193,7 @@ class Optimizer:
                 f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                 f"global_clipnorm={global_clipnorm}"
             )
-        self.use_ema = bool(use_ema)
+        self.use_ema = _as_bool(use_ema, "use_ema")
         self.ema_momentum = _as_float(ema_momentum, "ema_momentum", upper=1.0)
         self.ema_overwrite_frequency = _optional_int(
             ema_overwrite_frequency, "ema_overwrite_frequency", 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.optimizers.adam import _beta, _epsilon
-from lamina.optimizers.optimizer import Optimizer, _as_float
+from lamina.optimizers.optimizer import Optimizer, _as_bool, _as_float
 
 
 class RMSprop(Optimizer):
@@ -54,7 +54,7 @@ class RMSprop(Optimizer):
         self.rho = _beta(rho, "rho")
         self.momentum = _as_float(momentum, "momentum", upper=1.0)
         self.epsilon = _epsilon(epsilon)
-        self.centered = bool(centered)
+        self.centered = _as_bool(centered, "centered")
 
     def _slot_specs(self):
         groups = [(("velocity", 0.0),)]

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, _as_bool
 
 
 class SGD(Optimizer):
@@ -65,7 +65,7 @@ class SGD(Optimizer):
                 f"`momentum` must be a float between [0, 1], received momentum={momentum!r}."
             )
         self.momentum = float(momentum)
-        self.nesterov = bool(nesterov)
+        self.nesterov = _as_bool(nesterov, "nesterov")
 
     def _slot_specs(self):
         return [(("momentum", 0.0),)] if self.momentum != 0 else []

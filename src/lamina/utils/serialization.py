@@ -121,12 +121,15 @@ def unknown_name_error(
 
 def lookup_name(kind: str, name: str, objects: dict, **error):
     """``objects[name]``, else the entry whose name matches ``name`` ignoring case (``'SGD'``,
-    ``'Adam'``, ``'MSE'``), else the ``ValueError`` of :func:`unknown_name_error` (``error``
+    ``'Adam'``, ``'MSE'``; where a function and a class differ only in case, the lower-case
+    string name wins, as ``'ACCURACY'`` -> ``'accuracy'``), else the ``ValueError`` of :func:`unknown_name_error` (``error``
     holds its ``lead``/``valid`` keywords)."""
     obj = objects.get(name)
     if obj is None:
         low = name.lower()
         matches = {id(v): v for k, v in objects.items() if k.lower() == low}
+        if len(matches) > 1:  # 'ACCURACY': the function 'accuracy' or the class 'Accuracy'?
+            matches = {id(v): v for k, v in objects.items() if k == low}  # the string name
         if len(matches) == 1:
             obj = next(iter(matches.values()))
     if obj is None:

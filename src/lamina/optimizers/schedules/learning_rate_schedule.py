@@ -43,6 +43,22 @@ def _check_number(value, arg: str):
     return value
 
 
+def _check_bool(value, arg: str) -> bool:
+    if isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, numbers.Integral) and value in (0, 1)
+    ):
+        return bool(value)
+    raise TypeError(f"Argument `{arg}` must be True or False, received {arg}={value!r}.")
+
+
+def _check_fraction(value, arg: str) -> float:
+    """A number in [0, 1] (``alpha``: the final rate as a fraction of the initial one)."""
+    value = _check_number(value, arg)
+    if value > 1:
+        raise ValueError(f"Argument `{arg}` must be in [0, 1]. Received: {arg}={value!r}")
+    return value
+
+
 class LearningRateSchedule:
     """Base class: subclasses implement ``__call__(step)`` and ``get_config()``."""
 
@@ -70,7 +86,7 @@ class _RateDecay(LearningRateSchedule):
         self.initial_learning_rate = _check_number(initial_learning_rate, "initial_learning_rate")
         self.decay_steps = _check_positive(decay_steps, "decay_steps")
         self.decay_rate = _check_number(decay_rate, "decay_rate")
-        self.staircase = bool(staircase)
+        self.staircase = _check_bool(staircase, "staircase")
         self.name = name
 
     def _progress(self, step) -> np.float32:
@@ -151,8 +167,8 @@ class PolynomialDecay(LearningRateSchedule):
         self.initial_learning_rate = _check_number(initial_learning_rate, "initial_learning_rate")
         self.decay_steps = _check_positive(decay_steps, "decay_steps")
         self.end_learning_rate = _check_number(end_learning_rate, "end_learning_rate")
-        self.power = power
-        self.cycle = bool(cycle)
+        self.power = _check_number(power, "power")
+        self.cycle = _check_bool(cycle, "cycle")
         self.name = name
 
     def __call__(self, step) -> Tensor:
@@ -213,7 +229,7 @@ class CosineDecay(LearningRateSchedule):
     ) -> None:
         self.initial_learning_rate = _check_number(initial_learning_rate, "initial_learning_rate")
         self.decay_steps = _check_positive(decay_steps, "decay_steps")
-        self.alpha = _check_number(alpha, "alpha")
+        self.alpha = _check_fraction(alpha, "alpha")
         self.name = name
         self.warmup_target = (
             None if warmup_target is None else _check_number(warmup_target, "warmup_target")
@@ -265,9 +281,9 @@ class CosineDecayRestarts(LearningRateSchedule):
     ) -> None:
         self.initial_learning_rate = _check_number(initial_learning_rate, "initial_learning_rate")
         self.first_decay_steps = _check_positive(first_decay_steps, "first_decay_steps")
-        self._t_mul = _check_number(t_mul, "t_mul")
+        self._t_mul = _check_positive(t_mul, "t_mul")
         self._m_mul = _check_number(m_mul, "m_mul")
-        self.alpha = _check_number(alpha, "alpha")
+        self.alpha = _check_fraction(alpha, "alpha")
         self.name = name
 
     def __call__(self, step) -> Tensor:
