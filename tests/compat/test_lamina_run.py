@@ -419,3 +419,26 @@ def test_fast_mode_trains_on_fewer_samples_with_the_same_epochs(tmp_path):
     assert "$LAMINA_EXAMPLES_FAST must be 1 (on) or a number of samples, received 'lots'" in (
         proc.stderr
     )
+
+
+def test_run_path_refuses_a_notebook_inside_another_ipython_session(tmp_path):
+    nb_path = write_notebook(tmp_path / "nb.ipynb", "print('ran')")
+    code = textwrap.dedent(
+        f"""
+        from IPython.core.interactiveshell import InteractiveShell
+        from lamina.compat import run_path
+        from lamina.compat.runner import RunError
+        shell = InteractiveShell.instance()
+        try:
+            run_path({str(nb_path)!r})
+        except RunError as e:
+            print("refused:", e)
+        print("same shell:", InteractiveShell.instance() is shell)
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "refused: cannot run a notebook inside a running IPython session" in proc.stdout
+    assert "same shell: True" in proc.stdout and "ran" not in proc.stdout.replace("refused", "")

@@ -151,17 +151,17 @@ class NotebookRunner:
             cell.outputs = []
             cell.execution_count = None
         saved_backend = os.environ.get("MPLBACKEND")
-        os.environ["MPLBACKEND"] = _INLINE_BACKEND
-        shell = self._make_shell()
-        if "matplotlib" in sys.modules:
-            shell.enable_matplotlib("inline")
-        sys.stdout = Tee(self._stdout, self.on_stream, "stdout")
-        sys.stderr = Tee(self._stderr, self.on_stream, "stderr")
         failed: list[tuple[int, BaseException]] = []
         expected: list[int] = []
         ran = 0
         status = 0
         try:
+            os.environ["MPLBACKEND"] = _INLINE_BACKEND  # as ipykernel: inline figures
+            shell = self._make_shell()
+            if "matplotlib" in sys.modules:
+                shell.enable_matplotlib("inline")
+            sys.stdout = Tee(self._stdout, self.on_stream, "stdout")
+            sys.stderr = Tee(self._stderr, self.on_stream, "stderr")
             for index, cell in enumerate(cells):
                 if not cell.source.strip():
                     continue
@@ -201,7 +201,10 @@ class NotebookRunner:
                 os.environ.pop("MPLBACKEND", None)
             else:
                 os.environ["MPLBACKEND"] = saved_backend
-            RunnerShell.clear_instance()
+            if InteractiveShell.initialized() and isinstance(
+                InteractiveShell.instance(), RunnerShell
+            ):
+                RunnerShell.clear_instance()  # (never a shell that was not ours)
         self._summary(ran, failed, expected)
         if status:
             return status
