@@ -91,3 +91,23 @@ def test_flat_buffers_keep_variables_and_optimizer_state_per_variable():
     assert all(np.any(v.numpy() != 0) for v in opt_vars[2:])
     model.layers[0].kernel.assign(np.zeros((10, 16), "float32"))
     assert not model.get_weights()[0].any()
+
+
+def test_large_model_threaded_update_matches_tape():
+    """Above 65,536 parameters the flat update runs in two threads: same numbers."""
+    rs = np.random.RandomState(2)
+    x = rs.rand(64, 256).astype("float32")
+    y = rs.randint(0, 4, 64)
+
+    def layers():
+        return [keras.Input((256,)), keras.layers.Dense(300, activation="relu"),
+                keras.layers.Dense(4, activation="softmax")]
+
+    weights = []
+    for eager in (False, True):
+        model = _build(layers, "sparse_categorical_crossentropy", "adam", eager)
+        assert model.count_params() > 65536
+        model.fit(x, y, epochs=2, batch_size=16, verbose=0, shuffle=False)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-6)
