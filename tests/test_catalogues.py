@@ -101,12 +101,15 @@ ABSTRACT = {
 
 
 def _classes():
-    out = []
+    out, seen = [], set()
     for mod_name, mod in CATALOGUES.items():
         if mod is activations:
             continue
         for name in sorted(set(dir(mod))):
             obj = getattr(mod, name)
+            if id(obj) in seen:  # an alias (``max_norm``, ``glorot_uniform``) of a listed class
+                continue
+            seen.add(id(obj))
             if (
                 inspect.isclass(obj)
                 and name not in ABSTRACT
