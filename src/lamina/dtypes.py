@@ -158,3 +158,23 @@ def dtype_of(array: np.ndarray) -> DType:
 def to_numpy_dtype(value) -> np.dtype:
     """NumPy dtype for anything :func:`as_dtype` accepts."""
     return as_dtype(value)._np
+
+
+def cast(x, dtype, name=None):
+    """``tf.dtypes.cast`` (the same as ``lamina.cast``)."""
+    from lamina.ops.core import cast as _cast
+
+    return _cast(x, dtype)
+
+
+def saturate_cast(value, dtype, name=None):
+    """Cast, clipping first to the target type's range (no wrap-around)."""
+    import numpy as _np
+
+    from lamina.ops.core import _to_array, cast as _cast
+
+    dst = as_dtype(dtype)
+    v = _np.asarray(_to_array(value))
+    if dst.is_integer or dst.is_floating:
+        v = _np.clip(v, dst.min, dst.max)
+    return _cast(v, dst)

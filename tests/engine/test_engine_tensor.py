@@ -273,3 +273,29 @@ def test_random_distributions():
     assert c.dtype == tf.int64 and c.numpy().tolist() == [[1] * 5, [0] * 5]
     with pytest.raises(ValueError, match="maxval"):
         tf.random.uniform([2], dtype=tf.int32)
+
+
+def test_variable_slice_assignment():
+    v = tf.Variable([1.0, 2.0, 3.0])
+    v[0].assign(10.0)
+    v[1:].assign_add([1.0, 1.0])
+    assert v.numpy().tolist() == [10.0, 3.0, 4.0]
+    m = tf.Variable([[1, 2], [3, 4]])
+    m[:, 0].assign([7, 8])
+    assert m.numpy().tolist() == [[7, 2], [8, 4]]
+    with tf.GradientTape() as tape:
+        y = v[1] * 3.0  # slices stay differentiable
+    assert tape.gradient(y, v).numpy().tolist() == [0.0, 3.0, 0.0]
+    with pytest.raises(ValueError, match="slice of shape"):
+        v[:2].assign([1.0, 2.0, 3.0])
+
+
+def test_tensor_shape_helpers():
+    s = tf.zeros((2, 3)).shape
+    assert s == [2, 3] and s == (2, 3) and s != [2, 4]
+    assert s.concatenate([4]) == [2, 3, 4]
+    assert tf.TensorShape([None, 3]).is_compatible_with(s)
+    assert tf.TensorShape([None, 3]).merge_with([2, None]) == [2, 3]
+    with pytest.raises(ValueError, match="rank 3"):
+        s.with_rank(3)
+    assert tf.saturate_cast([300.0, -5.0], tf.uint8).numpy().tolist() == [255, 0]

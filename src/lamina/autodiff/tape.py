@@ -25,9 +25,13 @@ _active: list[GradientTape] = []
 VJP = Callable[[Tensor], Sequence["Tensor | None"]]
 
 
-def record(value: np.ndarray, inputs: tuple, vjp: VJP) -> Tensor:
-    """Wrap an op's result in a Tensor, recording ``(output, inputs, vjp)`` where watched."""
-    out = Tensor(value)
+def record(value: np.ndarray, inputs: tuple, vjp: VJP, out: Tensor | None = None) -> Tensor:
+    """Wrap an op's result in a Tensor, recording ``(output, inputs, vjp)`` where watched.
+
+    ``out`` may supply the result object (a Tensor subclass already holding ``value``).
+    """
+    if out is None:
+        out = Tensor(value)
     if _active:
         for tape in _active:
             if tape._recording:

@@ -49,6 +49,46 @@ class TensorShape(tuple):
         r = super().__getitem__(key)
         return TensorShape(r) if isinstance(key, slice) else r
 
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (list, tuple)):
+            return tuple(self) == tuple(other)
+        if hasattr(other, "as_list"):
+            return tuple(self) == tuple(other.as_list())
+        return NotImplemented
+
+    def __ne__(self, other) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = tuple.__hash__
+
+    def __add__(self, other) -> TensorShape:
+        return self.concatenate(other)
+
+    def concatenate(self, other) -> TensorShape:
+        return TensorShape(tuple(self) + tuple(TensorShape(other)))
+
+    def is_compatible_with(self, other) -> bool:
+        other = TensorShape(other)
+        return len(self) == len(other) and all(
+            a is None or b is None or a == b for a, b in zip(self, other)
+        )
+
+    def merge_with(self, other) -> TensorShape:
+        other = TensorShape(other)
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {other} are not compatible.")
+        return TensorShape(a if a is not None else b for a, b in zip(self, other))
+
+    def with_rank(self, rank: int) -> TensorShape:
+        if len(self) != int(rank):
+            raise ValueError(f"Shape {self} must have rank {int(rank)}.")
+        return self
+
+    def assert_is_compatible_with(self, other) -> None:
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {TensorShape(other)} are incompatible.")
+
     def __repr__(self) -> str:
         return f"TensorShape({list(self)})"
 

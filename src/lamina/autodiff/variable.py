@@ -149,3 +149,39 @@ class Variable(Tensor):
 
     def __hash__(self) -> int:
         return id(self)
+
+    def __getitem__(self, key):
+        """A slice (a Tensor snapshot) that can also be assigned: ``v[0].assign(1.0)``."""
+        from lamina.ops.array_ops import getitem
+
+        return getitem(self, key, _wrap=lambda value, k: _VariableSlice(value, self, k))
+
+
+class _VariableSlice(Tensor):
+    """``variable[key]``: a Tensor whose ``assign*`` write into the variable, as TensorFlow."""
+
+    __slots__ = ("_var", "_key")
+
+    def __init__(self, value, var: Variable, key) -> None:
+        super().__init__(value)
+        self._var = var
+        self._key = key
+
+    def assign(self, value, read_value: bool = True):
+        v = value._value if isinstance(value, Tensor) else np.asarray(value)
+        try:
+            self._var._value[self._key] = v
+        except ValueError:
+            raise ValueError(
+                f"Cannot assign a value of shape {tuple(np.shape(v))} to the slice of shape "
+                f"{tuple(self._value.shape)} of variable '{self._var.name}'."
+            ) from None
+        return self._var if read_value else None
+
+    def assign_add(self, delta, read_value: bool = True):
+        d = delta._value if isinstance(delta, Tensor) else np.asarray(delta)
+        return self.assign(self._var._value[self._key] + d, read_value)
+
+    def assign_sub(self, delta, read_value: bool = True):
+        d = delta._value if isinstance(delta, Tensor) else np.asarray(delta)
+        return self.assign(self._var._value[self._key] - d, read_value)

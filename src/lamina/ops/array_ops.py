@@ -326,7 +326,7 @@ def _is_basic(key) -> bool:
     return all(isinstance(k, (int, np.integer, slice)) or k is None or k is Ellipsis for k in items)
 
 
-def getitem(x, key) -> Tensor:
+def getitem(x, key, _wrap=None) -> Tensor:
     """``x[key]``: ints, slices, ``...``, ``newaxis``, integer/boolean arrays or tensors."""
     if not isinstance(x, Tensor):
         x = _t(x)
@@ -347,7 +347,8 @@ def getitem(x, key) -> Tensor:
     elif basic:
         out = snapshot(x, out)  # a view: copy it if the source is a (mutable) Variable
     sx = x._value.shape
-    return record(out, (x,), lambda g: (_scatter_into(g, key, sx),))
+    result = None if _wrap is None else _wrap(out, key)
+    return record(out, (x,), lambda g: (_scatter_into(g, key, sx),), result)
 
 
 def _scatter_into(g: Tensor, key, shape_) -> Tensor:

@@ -1,6 +1,7 @@
 # ruff: noqa: F401, F403, F405
 """The ``tf.*`` functions with TensorFlow's semantics: what ``lamina`` exports at top level."""
 
+from lamina.dtypes import saturate_cast
 from lamina.ops import (
     array_ops as _array,
     comparison as _comparison,
@@ -105,5 +106,6 @@ __all__ = sorted(
         "assert_positive",
         "assert_type",
         "check_numerics",
+        "saturate_cast",
     }
 )
