@@ -31,6 +31,21 @@ Non-trainable params: 0
 _________________________________________________________________
 """
 
+# The seed's Keras 2.3 table, verbatim (its "=====" rules were lost when the notebook was
+# converted to text: a line of "=" under a line of text is a Markdown heading marker).
+SEED_SUMMARY_KERAS23 = """\
+Model: "sequential_1"
+_________________________________________________________________
+Layer (type)                 Output Shape              Param #   
+dense_1 (Dense)              (None, 8)                 80        
+_________________________________________________________________
+dense_2 (Dense)              (None, 1)                 9         
+Total params: 89
+Trainable params: 89
+Non-trainable params: 0
+_________________________________________________________________
+"""
+
 # " - 0s - loss: 0.6913 - accuracy: 0.5373 - val_loss: 0.6956 - val_accuracy: 0.5160"
 KERAS23_VERBOSE2 = re.compile(
     r"^ - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - "
@@ -76,6 +91,16 @@ def test_in2_summary(capsys):
     # tf.keras 2.x table and names (the seed's Keras 2.2 printed sequential_1 / dense_1 / dense_2)
     assert capsys.readouterr().out == SUMMARY
     assert model.count_params() == 89
+
+
+def test_in2_summary_keras23_style(capsys):
+    lamina.utils.set_output_style("keras2.3")  # before the layers are named
+    model = build_model()
+    model.summary()
+    out = capsys.readouterr().out
+    lines = out.splitlines(keepends=True)
+    assert lines[3] == lines[7] == "=" * 65 + "\n"
+    assert "".join(line for line in lines if not line.startswith("=")) == SEED_SUMMARY_KERAS23
 
 
 def test_in3_fit_verbose2_keras23_output(data, capsys):
