@@ -525,6 +525,19 @@ def test_model_10_evaluate_and_confusion_matrix(circles, plt, capsys):
     assert cm.shape == (2, 2) and cm.sum() == 200
     assert np.trace(cm) > 180  # the seed: [[99, 2], [0, 99]]
 
+    # The seed's table of evaluation methods: tf.keras.metrics next to sklearn.metrics
+    from sklearn.metrics import accuracy_score, precision_score, recall_score
+
+    y_labels = tf.round(y_preds)
+    pairs = [
+        (tf.keras.metrics.Accuracy(), accuracy_score),
+        (tf.keras.metrics.Precision(), precision_score),
+        (tf.keras.metrics.Recall(), recall_score),
+    ]
+    for metric, sk_score in pairs:
+        metric.update_state(y_test, y_labels if sk_score is accuracy_score else y_preds)
+        assert float(metric.result()) == pytest.approx(sk_score(y_test, y_labels), abs=1e-6)
+
     # The prettified confusion matrix cell
     figsize = (10, 10)
     cm = confusion_matrix(y_test, tf.round(y_preds))
