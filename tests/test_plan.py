@@ -111,3 +111,18 @@ def test_large_model_threaded_update_matches_tape():
         weights.append(model.get_weights())
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-6)
+
+
+@pytest.mark.parametrize("eager", [False, True])
+def test_evaluate_computes_cross_entropy_from_logits_like_fit(eager):
+    """A saturated softmax model: Keras 3 / tf.keras evaluate report the logits-form loss
+    (38.3838 here), not the clipped-probability one (6.1867)."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy", run_eagerly=eager)
+    model.layers[0].kernel.assign(np.zeros((3, 2)))
+    model.layers[0].bias.assign(np.array([50.0, -50.0]))
+    x = np.random.RandomState(0).rand(891, 3).astype("float32")
+    y = np.zeros((891, 2), "float32")
+    y[:342, 1] = 1
+    y[342:, 0] = 1
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(342 / 891 * 100, rel=1e-5)

@@ -5,7 +5,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from conftest import make_model, toy_data
+from saving_helpers import make_model, toy_data
 
 import lamina as keras
 from lamina.models import load_model

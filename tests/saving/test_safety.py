@@ -5,8 +5,8 @@ import zipfile
 
 import numpy as np
 import pytest
-from conftest import make_model, toy_data
 from hypothesis import HealthCheck, given, settings, strategies as st
+from saving_helpers import make_model, toy_data
 
 import lamina as keras
 from lamina.models import load_model

@@ -776,12 +776,29 @@ def build_predict(model):
 
     if not _input_rank_ok(model, stages):
         return None
+    last = stages[-1] if stages and isinstance(stages[-1], _Dense) \
+        and stages[-1].act in ("sigmoid", "softmax") else None
+    if last is not None:
+        last.keep_logits = True
+    seen: dict = {}
 
     def predict(x: np.ndarray) -> np.ndarray:
         h = x
         with np.errstate(all="ignore"):
             for st in stages:
                 h = st.forward(h, False)
+        if last is not None:
+            seen["logits"] = last.z.copy()
         return h.copy() if h is not x else h
 
+    def attach_logits(outputs: list) -> None:
+        """Give the last call's output Tensors the logits they came from, so losses compute
+        from them as tf.keras does for sigmoid/softmax outputs."""
+        if last is not None and "logits" in seen and len(outputs) == 1:
+            from lamina.autodiff.tensor import Tensor
+            from lamina.losses._ops import attach_logits as attach
+
+            attach(outputs[0], Tensor(seen.pop("logits")), last.act)
+
+    predict.attach_logits = attach_logits
     return predict

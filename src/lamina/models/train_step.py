@@ -149,6 +149,8 @@ def build_predict_fn(model, use_plan: bool = True):
         return fn
     multi_in = model._is_graph_network and len(model.inputs) > 1
 
+    seen: dict = {}
+
     def predict(x):
         xin = [Tensor(a) for a in x] if isinstance(x, list) else Tensor(x)
         if isinstance(xin, list) and len(xin) == 1 and not multi_in:
@@ -156,8 +158,23 @@ def build_predict_fn(model, use_plan: bool = True):
         out = model(xin, training=False)
         if isinstance(out, dict):
             out = list(out.values())
+        seen["out"] = out
         return to_numpy_outputs(out)
 
+    def attach_logits(outputs: list) -> None:
+        """Carry the logits of sigmoid/softmax outputs over to ``outputs`` (the Tensors the
+        loss will see), so evaluation computes losses from logits as training does."""
+        from lamina.losses._ops import attach_logits as attach, logits_of
+
+        out = seen.pop("out", None)
+        originals = out if isinstance(out, (list, tuple)) else [out]
+        for orig, new in zip(originals, outputs):
+            for kind in ("sigmoid", "softmax"):
+                logits = logits_of(orig, kind) if orig is not None else None
+                if logits is not None:
+                    attach(new, logits, kind)
+
+    predict.attach_logits = attach_logits
     return predict
 
 

@@ -1008,10 +1008,14 @@ class Trainer:
                 per = [] if multi else None
                 from lamina.autodiff.tensor import Tensor
 
+                pred_tensors = [Tensor(p) for p in preds]
+                attach = getattr(predict, "attach_logits", None)
+                if attach is not None:
+                    attach(pred_tensors)  # losses use the logits, as in training
                 loss = compute_total_loss(
                     self,
                     [None if a is None else Tensor(a) for a in ys],
-                    [Tensor(p) for p in preds],
+                    pred_tensors,
                     None if sw is None else Tensor(sw),
                     per,
                 )
