@@ -241,3 +241,22 @@ def test_dict_inputs_and_outputs_use_their_keys():
     assert list(h.history) == ["loss", "total_loss", "same_loss"]
     out = model.predict({"x": np.ones((3, 2)), "y": np.ones((3, 2))}, verbose=0)
     assert {k: v.shape for k, v in out.items()} == {"total": (3, 1), "same": (3, 2)}
+
+
+def test_custom_training_loop_with_gradient_tape():
+    rng = np.random.RandomState(0)
+    x = rng.rand(64, 3).astype("float32")
+    y = (x.sum(1) > 1.5).astype("float32").reshape(-1, 1)
+    model = lamina.Sequential([layers.Dense(8, activation="relu", input_shape=(3,)),
+                               layers.Dense(1, activation="sigmoid")])
+    loss_fn = lamina.losses.BinaryCrossentropy()
+    optimizer = lamina.optimizers.Adam(0.05)
+    losses = []
+    for _ in range(40):
+        with lamina.GradientTape() as tape:
+            pred = model(x, training=True)
+            loss = loss_fn(y, pred)
+        grads = tape.gradient(loss, model.trainable_weights)
+        optimizer.apply_gradients(zip(grads, model.trainable_weights))
+        losses.append(float(loss))
+    assert losses[-1] < 0.5 * losses[0]
