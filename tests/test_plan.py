@@ -18,35 +18,75 @@ def _build(layers_fn, loss, optimizer, run_eagerly, seed=3):
     np.random.seed(seed)
     keras.backend.clear_session()
     model = keras.Sequential(layers_fn())
-    model.compile(optimizer=optimizer() if callable(optimizer) else optimizer, loss=loss,
-                  metrics=["accuracy"], run_eagerly=run_eagerly)
+    model.compile(
+        optimizer=optimizer() if callable(optimizer) else optimizer,
+        loss=loss,
+        metrics=["accuracy"],
+        run_eagerly=run_eagerly,
+    )
     return model
 
 
 CASES = [
     # (layers, loss, label kind)
-    (lambda: [keras.Input((10,)), keras.layers.Dense(16, activation="relu"),
-              keras.layers.Dense(3, activation="softmax")], "sparse_categorical_crossentropy",
-     "sparse"),
-    (lambda: [keras.Input((10,)), keras.layers.Dense(8, activation="tanh"),
-              keras.layers.Dropout(0.3), keras.layers.Dense(3, activation="softmax")],
-     "categorical_crossentropy", "onehot"),
-    (lambda: [keras.Input((10,)), keras.layers.Dense(12, activation="relu",
-                                                     kernel_regularizer=keras.regularizers.l2(0.01)),
-              keras.layers.Dense(8, activation="elu"), keras.layers.Dense(1, activation="sigmoid")],
-     "binary_crossentropy", "binary"),
-    (lambda: [keras.Input((10,)), keras.layers.Dense(6, activation="sigmoid"),
-              keras.layers.Dense(1)], "mse", "binary"),
-    (lambda: [keras.Input((10,)), keras.layers.Dense(6, activation="selu"),
-              keras.layers.Dense(1), keras.layers.Activation("sigmoid")], "binary_crossentropy",
-     "binary"),
+    (
+        lambda: [
+            keras.Input((10,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(3, activation="softmax"),
+        ],
+        "sparse_categorical_crossentropy",
+        "sparse",
+    ),
+    (
+        lambda: [
+            keras.Input((10,)),
+            keras.layers.Dense(8, activation="tanh"),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(3, activation="softmax"),
+        ],
+        "categorical_crossentropy",
+        "onehot",
+    ),
+    (
+        lambda: [
+            keras.Input((10,)),
+            keras.layers.Dense(
+                12, activation="relu", kernel_regularizer=keras.regularizers.l2(0.01)
+            ),
+            keras.layers.Dense(8, activation="elu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ],
+        "binary_crossentropy",
+        "binary",
+    ),
+    (
+        lambda: [
+            keras.Input((10,)),
+            keras.layers.Dense(6, activation="sigmoid"),
+            keras.layers.Dense(1),
+        ],
+        "mse",
+        "binary",
+    ),
+    (
+        lambda: [
+            keras.Input((10,)),
+            keras.layers.Dense(6, activation="selu"),
+            keras.layers.Dense(1),
+            keras.layers.Activation("sigmoid"),
+        ],
+        "binary_crossentropy",
+        "binary",
+    ),
 ]
 
 
 @pytest.mark.parametrize("layers_fn, loss, kind", CASES)
-@pytest.mark.parametrize("optimizer", ["adam", "sgd", "rmsprop",
-                                       lambda: keras.optimizers.SGD(0.05, momentum=0.9,
-                                                                    nesterov=True)])
+@pytest.mark.parametrize(
+    "optimizer",
+    ["adam", "sgd", "rmsprop", lambda: keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True)],
+)
 def test_plan_matches_tape(layers_fn, loss, kind, optimizer):
     x, y = _data()
     if kind == "onehot":
@@ -100,8 +140,11 @@ def test_large_model_threaded_update_matches_tape():
     y = rs.randint(0, 4, 64)
 
     def layers():
-        return [keras.Input((256,)), keras.layers.Dense(300, activation="relu"),
-                keras.layers.Dense(4, activation="softmax")]
+        return [
+            keras.Input((256,)),
+            keras.layers.Dense(300, activation="relu"),
+            keras.layers.Dense(4, activation="softmax"),
+        ]
 
     weights = []
     for eager in (False, True):

@@ -15,14 +15,17 @@ def make_model(seed=0, compile=True, optimizer="adam"):
     model = keras.Sequential(
         [
             keras.Input((6,)),
-            keras.layers.Dense(5, activation="relu", kernel_regularizer=keras.regularizers.l2(0.01)),
+            keras.layers.Dense(
+                5, activation="relu", kernel_regularizer=keras.regularizers.l2(0.01)
+            ),
             keras.layers.Dropout(0.25),
             keras.layers.Dense(3, activation="softmax"),
         ]
     )
     if compile:
-        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"])
+        model.compile(
+            optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
     return model
 
 

@@ -14,8 +14,14 @@ def test_filepath_formatting_and_every_epoch(tmp_path):
     x, y = toy_data()
     model = make_model()
     pattern = str(tmp_path / "w.{epoch:02d}-{val_loss:.2f}.keras")
-    model.fit(x, y, epochs=3, verbose=0, validation_split=0.25,
-              callbacks=[keras.callbacks.ModelCheckpoint(pattern)])
+    model.fit(
+        x,
+        y,
+        epochs=3,
+        verbose=0,
+        validation_split=0.25,
+        callbacks=[keras.callbacks.ModelCheckpoint(pattern)],
+    )
     files = sorted(os.listdir(tmp_path))
     assert len(files) == 3
     assert files[0].startswith("w.01-") and files[2].startswith("w.03-")
@@ -40,8 +46,13 @@ def test_weights_only_and_bad_extension(tmp_path):
     x, y = toy_data()
     model = make_model()
     path = str(tmp_path / "w.weights.h5")
-    model.fit(x, y, epochs=1, verbose=0,
-              callbacks=[keras.callbacks.ModelCheckpoint(path, save_weights_only=True)])
+    model.fit(
+        x,
+        y,
+        epochs=1,
+        verbose=0,
+        callbacks=[keras.callbacks.ModelCheckpoint(path, save_weights_only=True)],
+    )
     fresh = make_model(seed=3)
     fresh.load_weights(path)
     for a, b in zip(model.get_weights(), fresh.get_weights()):

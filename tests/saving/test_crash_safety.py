@@ -36,8 +36,9 @@ SAVER = textwrap.dedent("""
 def test_kill_during_save_leaves_a_loadable_file(tmp_path, ext):
     path = str(tmp_path / f"model{ext}")
     for delay in (0.05, 0.2, 0.45):
-        proc = subprocess.Popen([sys.executable, "-c", SAVER, path], stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SAVER, path], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout.readline().strip() == "first"
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
@@ -83,8 +84,12 @@ TRAINER = textwrap.dedent("""
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-c", TRAINER, *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", TRAINER, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_backup_and_restore_resumes_bit_identically(tmp_path):

@@ -24,8 +24,14 @@ def _expected(fixtures_dir, name):
 
 @pytest.mark.parametrize(
     "filename",
-    ["k3_sequential.keras", "k3_sequential.h5", "k3_functional.keras", "k3_functional.h5",
-     "tfk2_sequential.h5", "tfk2_functional.h5"],
+    [
+        "k3_sequential.keras",
+        "k3_sequential.h5",
+        "k3_functional.keras",
+        "k3_functional.h5",
+        "tfk2_sequential.h5",
+        "tfk2_functional.h5",
+    ],
 )
 def test_keras_written_model_files_predict_the_same(fixtures_dir, filename):
     model = load_model(os.path.join(fixtures_dir, filename))
@@ -95,7 +101,6 @@ def test_real_keras_loads_lamina_files(tmp_path, ext):
         np.testing.assert_allclose(p, np.load(d + "/pred.npy"), atol=1e-6)
         print("OK", type(m.optimizer).__name__)
     """)
-    out = subprocess.run([KERAS_PYTHON, "-c", script], capture_output=True, text=True,
-                         timeout=300)
+    out = subprocess.run([KERAS_PYTHON, "-c", script], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "OK" in out.stdout

@@ -19,8 +19,9 @@ def test_save_load_predicts_the_same_and_keeps_compile(tmp_path, ext):
     path = str(tmp_path / f"m{ext}")
     model.save(path)
     loaded = load_model(path)
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=0, atol=1e-7)
+    np.testing.assert_allclose(
+        loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=0, atol=1e-7
+    )
     assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
     assert type(loaded.optimizer).__name__ == "Adam"
     assert loaded.loss == "sparse_categorical_crossentropy"
@@ -73,8 +74,9 @@ def test_include_optimizer_false(tmp_path):
     path = str(tmp_path / "m.keras")
     model.save(path, include_optimizer=False)
     loaded = load_model(path)
-    np.testing.assert_allclose(loaded.predict(toy_data()[0], verbose=0),
-                               model.predict(toy_data()[0], verbose=0), atol=1e-7)
+    np.testing.assert_allclose(
+        loaded.predict(toy_data()[0], verbose=0), model.predict(toy_data()[0], verbose=0), atol=1e-7
+    )
 
 
 @pytest.mark.parametrize("name", ["w.weights.h5", "w.h5"])
@@ -133,5 +135,6 @@ def test_functional_model_round_trip(tmp_path):
         path = str(tmp_path / f"f{ext}")
         model.save(path)
         loaded = load_model(path)
-        np.testing.assert_allclose(loaded.predict([xa, xb], verbose=0),
-                                   model.predict([xa, xb], verbose=0), atol=1e-7)
+        np.testing.assert_allclose(
+            loaded.predict([xa, xb], verbose=0), model.predict([xa, xb], verbose=0), atol=1e-7
+        )

@@ -52,9 +52,13 @@ def test_unknown_class_is_refused_and_custom_objects_accept_it(tmp_path):
     model.save(path)
     loaded = load_model(path)
     np.testing.assert_allclose(loaded.predict(np.ones((1, 3)), verbose=0), 2 * np.ones((1, 3)))
-    bad = _rewrite_config(path, tmp_path / "bad.keras",
-                          lambda c: c["config"]["layers"][1].update(
-                              class_name="NotAClass", registered_name="nowhere>NotAClass"))
+    bad = _rewrite_config(
+        path,
+        tmp_path / "bad.keras",
+        lambda c: c["config"]["layers"][1].update(
+            class_name="NotAClass", registered_name="nowhere>NotAClass"
+        ),
+    )
     with pytest.raises(ModelFileError, match="bad.keras"):
         load_model(bad)
 
@@ -65,8 +69,12 @@ def test_unknown_class_is_refused_and_custom_objects_accept_it(tmp_path):
         (lambda c: c["config"]["layers"][1]["config"].update(units="five"), "rebuilt"),
         (lambda c: c["config"]["layers"][1]["config"].update(units=7), "shape"),
         (lambda c: c.pop("class_name"), "class_name"),
-        (lambda c: c["config"]["layers"].append(
-            {"class_name": "Dense", "config": {"units": 2, "name": "ghost"}}), "ghost"),
+        (
+            lambda c: c["config"]["layers"].append(
+                {"class_name": "Dense", "config": {"units": 2, "name": "ghost"}}
+            ),
+            "ghost",
+        ),
     ],
 )
 def test_inconsistent_configs_raise_model_file_error(tmp_path, mutate, reason):
@@ -113,10 +121,18 @@ def test_wrong_hdf5_layout(tmp_path):
 
     path = tmp_path / "wrong.h5"
     with h5py.File(path, "w") as h5:
-        h5.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": {
-            "name": "s", "layers": [{"class_name": "InputLayer", "config": {
-                "batch_input_shape": [None, 3]}}, {"class_name": "Dense", "config": {
-                    "units": 2, "name": "d"}}]}})
+        h5.attrs["model_config"] = json.dumps(
+            {
+                "class_name": "Sequential",
+                "config": {
+                    "name": "s",
+                    "layers": [
+                        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 3]}},
+                        {"class_name": "Dense", "config": {"units": 2, "name": "d"}},
+                    ],
+                },
+            }
+        )
         h5.create_group("model_weights").attrs["layer_names"] = np.array([b"d"])
     with pytest.raises(ModelFileError, match="wrong.h5"):
         load_model(str(path))

@@ -83,8 +83,10 @@ class BackupAndRestore(Callback):
         # The trainer starts at this epoch and seeds this fit's History with the restored
         # epochs, so the resumed run's History is the whole run's.
         self.model._initial_epoch = int(meta["resume_epoch"])
-        self.model._resume_history = (list(self._epochs), {k: list(v) for k, v in
-                                                           self._history.items()})
+        self.model._resume_history = (
+            list(self._epochs),
+            {k: list(v) for k, v in self._history.items()},
+        )
 
     # --- back up ---------------------------------------------------------------------
     def on_epoch_begin(self, epoch, logs=None) -> None:

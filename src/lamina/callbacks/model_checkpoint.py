@@ -109,7 +109,9 @@ class ModelCheckpoint(Callback):
                 self.best = current
                 self._write(filepath)
             elif self.verbose > 0:
-                print_msg(f"\nEpoch {epoch + 1:05d}: {self.monitor} did not improve from {best:.5f}")
+                print_msg(
+                    f"\nEpoch {epoch + 1:05d}: {self.monitor} did not improve from {best:.5f}"
+                )
             return
         if self.verbose > 0:
             print_msg(f"\nEpoch {epoch + 1:05d}: saving model to {filepath}")

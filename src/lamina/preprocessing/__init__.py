@@ -9,8 +9,13 @@ from __future__ import annotations
 from lamina.preprocessing import sequence
 from lamina.preprocessing.sequence import pad_sequences
 
-_OUT_OF_SCOPE = {"image", "text", "timeseries_dataset_from_array",
-                 "image_dataset_from_directory", "text_dataset_from_directory"}
+_OUT_OF_SCOPE = {
+    "image",
+    "text",
+    "timeseries_dataset_from_array",
+    "image_dataset_from_directory",
+    "text_dataset_from_directory",
+}
 
 
 def __getattr__(name: str):

@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: str = "pre",
-                  truncating: str = "pre", value=0.0) -> np.ndarray:
+def pad_sequences(
+    sequences,
+    maxlen: int | None = None,
+    dtype="int32",
+    padding: str = "pre",
+    truncating: str = "pre",
+    value=0.0,
+) -> np.ndarray:
     """Pad (or cut) each sequence to ``maxlen`` (default: the longest), as Keras does.
 
     ``padding``/``truncating`` are ``'pre'`` (at the start, the default) or ``'post'``.
@@ -55,5 +61,5 @@ def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: 
         if padding == "post":
             out[i, : len(trunc)] = trunc
         else:
-            out[i, -len(trunc):] = trunc
+            out[i, -len(trunc) :] = trunc
     return out

@@ -30,9 +30,17 @@ __all__ = [
 def __getattr__(name: str):
     from lamina.utils import serialization
 
-    if name in ("serialize_keras_object", "deserialize_keras_object",
-                "register_keras_serializable", "get_registered_object", "get_registered_name",
-                "custom_object_scope", "CustomObjectScope", "get_custom_objects"):
-        return getattr(serialization, name if name != "custom_object_scope"
-                       else "CustomObjectScope")
+    if name in (
+        "serialize_keras_object",
+        "deserialize_keras_object",
+        "register_keras_serializable",
+        "get_registered_object",
+        "get_registered_name",
+        "custom_object_scope",
+        "CustomObjectScope",
+        "get_custom_objects",
+    ):
+        return getattr(
+            serialization, name if name != "custom_object_scope" else "CustomObjectScope"
+        )
     raise AttributeError(f"module 'lamina.saving' has no attribute {name!r}")

@@ -22,8 +22,14 @@ def _fspath(filepath) -> str:
         ) from None
 
 
-def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool = True,
-               save_format: str | None = None, **kwargs) -> None:
+def save_model(
+    model,
+    filepath,
+    overwrite: bool = True,
+    include_optimizer: bool = True,
+    save_format: str | None = None,
+    **kwargs,
+) -> None:
     """Save architecture, weights and training configuration (``model.save``)."""
     from lamina.saving.archive import save_keras
     from lamina.saving.legacy_h5 import save_legacy_h5
@@ -31,8 +37,9 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
     path = _fspath(filepath)
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"'{path}' exists and overwrite=False.")
-    fmt = save_format or ("h5" if path.endswith(_H5_EXT) else
-                          "keras" if path.endswith(".keras") else None)
+    fmt = save_format or (
+        "h5" if path.endswith(_H5_EXT) else "keras" if path.endswith(".keras") else None
+    )
     if fmt in ("h5", "hdf5"):
         save_legacy_h5(model, path, include_optimizer=include_optimizer)
     elif fmt == "keras":
@@ -47,8 +54,9 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
         raise ValueError(f"Unknown `save_format` {save_format!r}: expected 'keras' or 'h5'.")
 
 
-def load_model(filepath, custom_objects: dict | None = None, compile: bool = True,
-               safe_mode: bool = True):
+def load_model(
+    filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True
+):
     """Load a model saved by lamina, Keras 3 (``.keras``, ``.h5``) or tf.keras 2.x (``.h5``).
 
     Never executes code from the file: Lambda layers and unknown classes are refused unless
@@ -61,8 +69,11 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
     if not os.path.exists(path):
         raise FileNotFoundError(f"No file or directory found at '{path}'.")
     if os.path.isdir(path):
-        raise ModelFileError(path, "a directory (TensorFlow SavedModel?) is not a model file "
-                             "lamina reads; save as .keras or .h5")
+        raise ModelFileError(
+            path,
+            "a directory (TensorFlow SavedModel?) is not a model file "
+            "lamina reads; save as .keras or .h5",
+        )
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(b"PK"):
@@ -130,8 +141,11 @@ def load_weights(model, filepath, skip_mismatch: bool = False, by_name: bool = F
         elif "layers" in h5 or "vars" in h5:
             load_model_weights(h5, model, path, skip_mismatch=skip_mismatch, load_optimizer=False)
         else:
-            raise ModelFileError(path, "no weights in a layout lamina knows (Keras 3 "
-                                 "'layers/.../vars' or tf.keras 'layer_names')")
+            raise ModelFileError(
+                path,
+                "no weights in a layout lamina knows (Keras 3 "
+                "'layers/.../vars' or tf.keras 'layer_names')",
+            )
 
 
 def model_to_json(model, **kwargs) -> str:
@@ -153,8 +167,9 @@ def model_from_json(json_string: str, custom_objects: dict | None = None):
     from lamina.saving.archive import model_from_config_dict, parse_json
 
     if not isinstance(json_string, (str, bytes)):
-        raise TypeError(f"model_from_json expects a JSON string, received "
-                        f"{type(json_string).__name__}")
+        raise TypeError(
+            f"model_from_json expects a JSON string, received {type(json_string).__name__}"
+        )
     data = json_string.encode("utf8") if isinstance(json_string, str) else json_string
     doc = parse_json(data, "json", "<json string>")
     return model_from_config_dict(doc, "<json string>", custom_objects, compile=False)

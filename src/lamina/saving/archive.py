@@ -85,14 +85,23 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int, path) -> bytes:
         raise ModelFileError(path, f"the archive has no '{name}'") from None
     if info.file_size > limit:
         raise ModelFileError(path, f"'{name}' declares {info.file_size} bytes, over the limit")
-    if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_COMPRESSION_RATIO \
-            and info.file_size > 2**20:
+    if (
+        info.compress_size
+        and info.file_size / max(info.compress_size, 1) > MAX_COMPRESSION_RATIO
+        and info.file_size > 2**20
+    ):
         raise ModelFileError(path, f"'{name}' is compressed suspiciously well (zip bomb?)")
     try:
         with zf.open(info) as f:
             data = f.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, NotImplementedError) \
-            as e:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        ValueError,
+        NotImplementedError,
+    ) as e:
         raise ModelFileError(path, f"'{name}' is corrupt ({e})") from None
     except Exception as e:  # zlib.error and friends
         raise ModelFileError(path, f"'{name}' is corrupt ({type(e).__name__}: {e})") from None
@@ -105,8 +114,9 @@ def parse_json(data: bytes, name: str, path) -> dict:
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
-        raise ModelFileError(path, f"'{name}' is not valid JSON ({type(e).__name__}: {e})") \
-            from None
+        raise ModelFileError(
+            path, f"'{name}' is not valid JSON ({type(e).__name__}: {e})"
+        ) from None
     if not isinstance(doc, dict):
         raise ModelFileError(path, f"'{name}' should hold a JSON object, not {type(doc).__name__}")
     return doc
@@ -133,8 +143,9 @@ def load_keras(filepath, custom_objects=None, compile: bool = True, safe_mode: b
     from lamina.saving.h5_weights import load_model_weights
 
     with open_archive(filepath) as zf:
-        config = parse_json(read_member(zf, "config.json", MAX_JSON_BYTES, filepath),
-                            "config.json", filepath)
+        config = parse_json(
+            read_member(zf, "config.json", MAX_JSON_BYTES, filepath), "config.json", filepath
+        )
         names = set(zf.namelist())
         weights = None
         if "model.weights.h5" in names:
@@ -157,12 +168,14 @@ def guarded(fn, path, *args, **kwargs):
     except ModelFileError:
         raise
     except Exception as e:
-        raise ModelFileError(path, f"the weights cannot be read ({type(e).__name__}: {e})") \
-            from None
+        raise ModelFileError(
+            path, f"the weights cannot be read ({type(e).__name__}: {e})"
+        ) from None
 
 
-def model_from_config_dict(config: dict, path, custom_objects=None, compile: bool = True,
-                           safe_mode: bool = True):
+def model_from_config_dict(
+    config: dict, path, custom_objects=None, compile: bool = True, safe_mode: bool = True
+):
     """Deserialize a model config (Keras 2 or 3 shape), turning every failure into
     :class:`ModelFileError`."""
     from lamina.saving.errors import UnsafeObjectError
@@ -175,8 +188,9 @@ def model_from_config_dict(config: dict, path, custom_objects=None, compile: boo
     compile_config = config.pop("compile_config", None)
     try:
         with safe_mode_scope(safe_mode):
-            model = deserialize_keras_object(config, custom_objects=custom_objects,
-                                             safe_mode=safe_mode)
+            model = deserialize_keras_object(
+                config, custom_objects=custom_objects, safe_mode=safe_mode
+            )
     except (UnsafeObjectError, ModelFileError):
         raise
     except RecursionError:

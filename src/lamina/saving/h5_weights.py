@@ -75,8 +75,9 @@ def _groups_by_name(h5, path: str) -> dict:
     return out
 
 
-def load_model_weights(h5, model, path, skip_mismatch: bool = False,
-                       load_optimizer: bool = True) -> None:
+def load_model_weights(
+    h5, model, path, skip_mismatch: bool = False, load_optimizer: bool = True
+) -> None:
     """Assign the file's arrays to the model's variables (shapes and counts checked)."""
     import h5py
 
@@ -107,8 +108,9 @@ def load_model_weights(h5, model, path, skip_mismatch: bool = False,
                 f"layer '{lname}' expects {len(variables)} variables, the file has {len(keys)}"
             )
             continue
-        arrays = [read_array(group[str(i)], f"{vars_path(p)}/{i}", path)
-                  for i in range(len(variables))]
+        arrays = [
+            read_array(group[str(i)], f"{vars_path(p)}/{i}", path) for i in range(len(variables))
+        ]
         bad = [(v, a) for v, a in zip(variables, arrays) if tuple(v.shape) != a.shape]
         if bad:
             v, a = bad[0]
@@ -123,10 +125,16 @@ def load_model_weights(h5, model, path, skip_mismatch: bool = False,
         raise ModelFileError(path, "; ".join(problems))
     optimizer = getattr(model, "optimizer", None)
     group = h5.get("optimizer/vars")
-    if load_optimizer and group is not None and optimizer is not None \
-            and not isinstance(optimizer, str):
-        arrays = [read_array(group[str(i)], f"optimizer/vars/{i}", path)
-                  for i in range(len([k for k in group if k.isdigit()]))]
+    if (
+        load_optimizer
+        and group is not None
+        and optimizer is not None
+        and not isinstance(optimizer, str)
+    ):
+        arrays = [
+            read_array(group[str(i)], f"optimizer/vars/{i}", path)
+            for i in range(len([k for k in group if k.isdigit()]))
+        ]
         restore_optimizer(optimizer, model, arrays, path)
 
 
@@ -139,13 +147,14 @@ def restore_optimizer(optimizer, model, arrays: list, path) -> None:
 
     variables = optimizer_variables(optimizer)
     build = getattr(optimizer, "build", None)
-    if len(arrays) != len(variables) and callable(build) and not getattr(optimizer, "built",
-                                                                          False):
+    if len(arrays) != len(variables) and callable(build) and not getattr(optimizer, "built", False):
         build(list(getattr(model, "trainable_variables", [])))
         variables = optimizer_variables(optimizer)
     problem = None
-    if 0 < len(arrays) < len(variables) and all(np.ndim(a) == 0 for a in arrays) and all(
-        np.ndim(v._value) == 0 for v in variables[: len(arrays)]
+    if (
+        0 < len(arrays) < len(variables)
+        and all(np.ndim(a) == 0 for a in arrays)
+        and all(np.ndim(v._value) == 0 for v in variables[: len(arrays)])
     ):
         # Saved before any training step: only the counters (iterations, learning rate).
         for v, a in zip(variables, arrays):
@@ -156,12 +165,13 @@ def restore_optimizer(optimizer, model, arrays: list, path) -> None:
     else:
         for v, a in zip(variables, arrays):
             if tuple(np.shape(v._value)) != a.shape:
-                problem = (f"optimizer variable shape {tuple(np.shape(v._value))} != "
-                           f"file {a.shape}")
+                problem = f"optimizer variable shape {tuple(np.shape(v._value))} != file {a.shape}"
                 break
     if problem is not None:
-        warnings.warn(f"'{path}': skipping the optimizer state ({problem}); the optimizer "
-                      "starts fresh.", stacklevel=3)
+        warnings.warn(
+            f"'{path}': skipping the optimizer state ({problem}); the optimizer starts fresh.",
+            stacklevel=3,
+        )
         return
     for v, a in zip(variables, arrays):
         v.assign(a)

@@ -84,8 +84,10 @@ def save_legacy_h5(model, filepath, include_optimizer: bool = True) -> None:
                 variables = optimizer_variables(opt)
                 if variables:
                     og = h5.create_group("optimizer_weights")
-                    names = [f"{getattr(opt, 'name', 'optimizer')}/var_{i}:0"
-                             for i in range(len(variables))]
+                    names = [
+                        f"{getattr(opt, 'name', 'optimizer')}/var_{i}:0"
+                        for i in range(len(variables))
+                    ]
                     og.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
                     for n, v in zip(names, variables):
                         og.create_dataset(n, data=np.asarray(v._value))
@@ -118,8 +120,9 @@ def _attr_list(group, key: str, path) -> list[str]:
     try:
         values = [raw] if isinstance(raw, (str, bytes)) else list(np.asarray(raw).ravel())
     except Exception:
-        raise ModelFileError(path, f"the '{key}' attribute of '{group.name}' is malformed") \
-            from None
+        raise ModelFileError(
+            path, f"the '{key}' attribute of '{group.name}' is malformed"
+        ) from None
     out = []
     for v in values:
         if isinstance(v, bytes):
@@ -132,8 +135,9 @@ def _attr_list(group, key: str, path) -> list[str]:
     return out
 
 
-def load_weights_from_group(h5, model, path, by_name: bool = False,
-                            skip_mismatch: bool = False) -> None:
+def load_weights_from_group(
+    h5, model, path, by_name: bool = False, skip_mismatch: bool = False
+) -> None:
     """Assign weights stored in tf.keras's ``layer_names``/``weight_names`` layout."""
     import h5py
 
@@ -173,8 +177,11 @@ def _assign(layer, arrays: list, path, skip_mismatch: bool) -> None:
     weights = _layer_weights(layer)
     if len(weights) != len(arrays):
         if skip_mismatch:
-            warnings.warn(f"Skipping layer '{layer.name}': {len(arrays)} stored weights for "
-                          f"{len(weights)} variables.", stacklevel=3)
+            warnings.warn(
+                f"Skipping layer '{layer.name}': {len(arrays)} stored weights for "
+                f"{len(weights)} variables.",
+                stacklevel=3,
+            )
             return
         raise ModelFileError(
             path, f"layer '{layer.name}' expects {len(weights)} weights, the file has {len(arrays)}"
@@ -182,8 +189,11 @@ def _assign(layer, arrays: list, path, skip_mismatch: bool) -> None:
     for v, a in zip(weights, arrays):
         if tuple(v.shape) != a.shape:
             if skip_mismatch:
-                warnings.warn(f"Skipping layer '{layer.name}': shape {a.shape} in the file, "
-                              f"{tuple(v.shape)} in the model.", stacklevel=3)
+                warnings.warn(
+                    f"Skipping layer '{layer.name}': shape {a.shape} in the file, "
+                    f"{tuple(v.shape)} in the model.",
+                    stacklevel=3,
+                )
                 return
             raise ModelFileError(
                 path,
@@ -207,8 +217,7 @@ def load_legacy_h5(filepath, custom_objects=None, compile: bool = True, safe_mod
     except Exception as e:
         raise ModelFileError(filepath, f"not an HDF5 file ({e})") from None
     with h5:
-        return guarded(_load_from_h5, filepath, h5, filepath, custom_objects, compile,
-                       safe_mode)
+        return guarded(_load_from_h5, filepath, h5, filepath, custom_objects, compile, safe_mode)
 
 
 def _load_from_h5(h5, filepath, custom_objects, compile: bool, safe_mode: bool):
@@ -216,19 +225,24 @@ def _load_from_h5(h5, filepath, custom_objects, compile: bool, safe_mode: bool):
 
     raw = h5.attrs.get("model_config")
     if raw is None:
-        raise ModelFileError(filepath, "no 'model_config' attribute: this is a weights-only "
-                             "file; build the model and call model.load_weights()")
+        raise ModelFileError(
+            filepath,
+            "no 'model_config' attribute: this is a weights-only "
+            "file; build the model and call model.load_weights()",
+        )
     config = _json_attr(raw, "model_config", filepath)
-    model = model_from_config_dict(config, filepath, custom_objects, compile=False,
-                                   safe_mode=safe_mode)
+    model = model_from_config_dict(
+        config, filepath, custom_objects, compile=False, safe_mode=safe_mode
+    )
     group = h5.get("model_weights")
     if group is None:
         raise ModelFileError(filepath, "no 'model_weights' group")
     load_weights_from_group(group, model, filepath)
     training = h5.attrs.get("training_config")
     if compile and training is not None:
-        compile_from_config(model, _json_attr(training, "training_config", filepath),
-                            filepath, custom_objects)
+        compile_from_config(
+            model, _json_attr(training, "training_config", filepath), filepath, custom_objects
+        )
         _restore_legacy_optimizer(h5, model, filepath)
     return model
 
@@ -246,7 +260,8 @@ def _restore_legacy_optimizer(h5, model, path) -> None:
     except (ModelFileError, KeyError) as e:
         warnings.warn(
             f"'{path}': the optimizer state could not be restored ({e.reason}); the optimizer "
-            "starts fresh.", stacklevel=3,
+            "starts fresh.",
+            stacklevel=3,
         )
         return
     restore_optimizer(opt, model, _keras3_order(arrays, names, opt, model), path)

@@ -1,0 +1,273 @@
+"""The compiled training step: a fixed model graph planned once into NumPy calls.
+
+A compiled Sequential (or chain-shaped functional) model made of known layers (Dense with a
+common activation, Dropout, Flatten, Activation, InputLayer) trains here instead of on the
+general tape. The plan
+
+- keeps one flat float buffer for all trainable weights and one for their gradients (each
+  Variable's array becomes a view into it), so the optimizer update is a handful of in-place
+  ufunc calls over the whole model instead of a dozen per variable;
+- runs forward and backward as the same NumPy calls every batch, into buffers preallocated
+  per batch size (matmul ``out=``, in-place activations);
+- fuses the last activation with its loss where tf.keras computes from logits (sigmoid +
+  binary cross-entropy, softmax + categorical/sparse cross-entropy), and otherwise asks the
+  loss for its NumPy value and gradient, or falls back to the tape for the loss alone.
+
+It gives the same numbers as the tape path (see tests/models/test_plan.py). Anything it does
+not know makes :func:`build_train_step` return ``None`` and the trainer uses the tape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lamina.backend import config as _config
+from lamina.models.plan.activations import ACTIVATIONS
+from lamina.models.plan.flat_update import make_update
+from lamina.models.plan.loss_head import LossHead
+from lamina.models.plan.stages import ActivationStage, DenseStage, DropoutStage, FlattenStage
+
+
+class TrainPlan:
+    """One training step over a fixed chain of stages; see the module docstring."""
+
+    def __init__(self, model, stages: list, head: LossHead, optimizer, variables: list) -> None:
+        self.model = model
+        self.stages = stages
+        self.head = head
+        self.optimizer = optimizer
+        self.variables = variables
+        self.dtype = _config.floatx_dtype()
+        self._regularized = [
+            st for st in stages if isinstance(st, DenseStage) and (st.reg_W or st.reg_b)
+        ]
+        self._flatten_variables()
+        self.update = make_update(
+            optimizer, variables, self.grads, self.flat_params, self.flat_grads
+        )
+
+    def _flatten_variables(self) -> None:
+        vs = self.variables
+        total = sum(v._value.size for v in vs)
+        flat = np.empty(total, dtype=self.dtype)
+        gflat = np.zeros(total, dtype=self.dtype)
+        views, grads, off = [], [], 0
+        for v in vs:
+            n = v._value.size
+            view = flat[off : off + n].reshape(v._value.shape)
+            view[...] = v._value
+            v._value = view  # the Variable now lives in the flat buffer (same values)
+            views.append(view)
+            grads.append(gflat[off : off + n].reshape(view.shape))
+            off += n
+        self.flat_params, self.flat_grads, self.grads = flat, gflat, grads
+        by_id = {id(v): g for v, g in zip(vs, grads)}
+        for st in self.stages:
+            if isinstance(st, DenseStage):
+                st.gW = by_id.get(id(st.W))
+                st.gb = by_id.get(id(st.b)) if st.b is not None else None
+                st.train_W = st.gW is not None
+                st.train_b = st.gb is not None
+
+    def __call__(self, x, y, sample_weight=None):
+        """Forward, loss, backward and update on one batch: returns (loss, y_pred).
+
+        A diverging run (``SGD(lr=9)`` in the tutorials) overflows to inf/nan, which Keras
+        reports rather than warns about, hence the silenced floating-point warnings."""
+        with np.errstate(all="ignore"):
+            return self._step(x, y, sample_weight)
+
+    def _step(self, x, y, sample_weight):
+        if type(x) is list:
+            x = x[0]
+        if type(y) is list:
+            y = y[0]
+        h = x
+        for st in self.stages:
+            h = st.forward(h, True)
+        loss, g = self.head(y, h, self.stages[-1].z, sample_weight)
+        fused = self.head.fused
+        for st in reversed(self.stages):
+            g = st.backward(g, fused)
+            fused = False
+            if g is None:
+                break
+        for st in self._regularized:
+            loss += st.penalty()
+        self.update()
+        return loss, h
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        h = x
+        with np.errstate(all="ignore"):
+            for st in self.stages:
+                h = st.forward(h, False)
+        return h
+
+
+# --- building ---------------------------------------------------------------------------------
+def _activation_name(fn) -> str | None:
+    if fn is None:
+        return "linear"
+    name = getattr(fn, "__name__", None)
+    if name in ACTIVATIONS:
+        return name
+    return None
+
+
+def _chain_layers(model) -> list | None:
+    """The model's layers as one chain input -> output, or None if it is not a chain."""
+    if any(c.__name__ == "Sequential" for c in type(model).__mro__):
+        return list(model.layers)
+    edges = getattr(model, "_layer_edges", None)
+    if (
+        edges is None
+        or len(getattr(model, "inputs", []) or []) != 1
+        or len(getattr(model, "outputs", []) or []) != 1
+    ):
+        return None
+    try:
+        pairs = edges()
+    except Exception:
+        return None
+    nxt: dict = {}
+    for a, b in pairs:
+        if a in nxt:
+            return None
+        nxt[a] = b
+    starts = [a for a in nxt if all(b is not a for b in nxt.values())]
+    if len(starts) != 1:
+        return None
+    chain, cur = [], starts[0]
+    while cur in nxt:
+        cur = nxt[cur]
+        chain.append(cur)
+    return chain
+
+
+def _stages(layers: list, training: bool) -> list | None:
+    """One stage per layer, or None when a layer (or a setting of it) is not planned."""
+    stages: list = []
+    seen_weighted = False
+    for layer in layers:
+        cls = type(layer).__name__
+        if cls == "InputLayer":
+            continue
+        if training and getattr(layer, "activity_regularizer", None) is not None:
+            return None
+        if cls == "Dense":
+            act = _activation_name(getattr(layer, "activation", None))
+            kernel = getattr(layer, "kernel", None)
+            if act is None or kernel is None or kernel._value.ndim != 2:
+                return None
+            if training and not (
+                _plain_reg(layer.kernel_regularizer) and _plain_reg(layer.bias_regularizer)
+            ):
+                return None
+            # Only the first Dense skips its input gradient (nothing before it trains).
+            stages.append(DenseStage(layer, act, first=not training or not seen_weighted))
+            seen_weighted = True
+        elif cls == "Dropout":
+            if training and getattr(layer, "noise_shape", None) is not None:
+                return None
+            stages.append(DropoutStage(layer))
+        elif cls == "Flatten":
+            stages.append(FlattenStage())
+        elif cls == "Activation":
+            act = _activation_name(getattr(layer, "activation", None))
+            if act is None:
+                return None
+            stages.append(ActivationStage(act))
+        else:
+            return None
+    return stages or None
+
+
+def build_train_step(model):
+    """A :class:`TrainPlan` for ``model``, or None when the general tape must be used."""
+    if getattr(model, "_run_eagerly_for_tape", False) or getattr(model, "run_eagerly", False):
+        return None
+    optimizer = getattr(model, "optimizer", None)
+    loss_obj = getattr(model, "compiled_loss_fn", None)
+    if optimizer is None or loss_obj is None or not hasattr(optimizer, "apply_numpy"):
+        return None
+    if isinstance(loss_obj, (list, tuple, dict)):
+        return None
+    layers = _chain_layers(model)
+    stages = _stages(layers, training=True) if layers else None
+    if stages is None or not _input_rank_ok(model, stages):
+        return None
+    last = stages[-1]
+    head = LossHead(
+        loss_obj, last.act if isinstance(last, (DenseStage, ActivationStage)) else "linear"
+    )
+    if head.fused:
+        if isinstance(last, DenseStage):
+            last.keep_logits = True
+        else:
+            head = LossHead.unfused(loss_obj)
+    variables = list(model.trainable_variables)
+    planned = {
+        id(v)
+        for st in stages
+        if isinstance(st, DenseStage)
+        for v in (st.W, st.b)
+        if v is not None and v.trainable
+    }
+    if {id(v) for v in variables} != planned:
+        return None  # the model trains variables the plan does not know about
+    if any(v._value.dtype != _config.floatx_dtype() for v in variables):
+        return None
+    return TrainPlan(model, stages, head, optimizer, variables)
+
+
+def _input_rank_ok(model, stages) -> bool:
+    """The stages work on 2-D activations: rank-2 inputs, or anything a leading Flatten flattens."""
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) != 1:
+        return False
+    rank = len(inputs[0].shape)
+    return rank == 2 or (rank > 2 and bool(stages) and isinstance(stages[0], FlattenStage))
+
+
+def _plain_reg(reg) -> bool:
+    return reg is None or type(reg).__name__ in {"L1L2", "L1", "L2"}
+
+
+def build_predict(model):
+    """A forward-only function ``f(x) -> y`` for a chain of known layers, or None.
+
+    ``f.attach_logits(tensors)`` gives the Tensors made from the last call's output the
+    logits of a final sigmoid/softmax, so evaluation computes losses as training does.
+    """
+    layers = _chain_layers(model)
+    stages = _stages(layers, training=False) if layers else None
+    if stages is None or not _input_rank_ok(model, stages):
+        return None
+    last = (
+        stages[-1]
+        if isinstance(stages[-1], DenseStage) and stages[-1].act in ("sigmoid", "softmax")
+        else None
+    )
+    if last is not None:
+        last.keep_logits = True
+    seen: dict = {}
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        h = x
+        with np.errstate(all="ignore"):
+            for st in stages:
+                h = st.forward(h, False)
+        if last is not None:
+            seen["logits"] = last.z.copy()
+        return h.copy() if h is not x else h
+
+    def attach_logits(outputs: list) -> None:
+        if last is not None and "logits" in seen and len(outputs) == 1:
+            from lamina.autodiff.tensor import Tensor
+            from lamina.losses._ops import attach_logits as attach
+
+            attach(outputs[0], Tensor(seen.pop("logits")), last.act)
+
+    predict.attach_logits = attach_logits
+    return predict
