@@ -401,8 +401,8 @@ def test_making_predictions(titanic_data, capsys):
     assert np.allclose(predictions.sum(axis=1), 1.0, atol=1e-6)
     assert predicted_prob_true.shape == (91,)
     assert ((predicted_prob_true >= 0) & (predicted_prob_true <= 1)).all()
-    # tf.keras 2.x prints predict's bar (3 batches); then the printed float32 array
-    assert re.match(r"3/3 \[={30}\] - \d+s \d+(us|ms)/step\n\[0\.\d+ ", out), out
+    # predict is silent by default (Keras 2.x, tf.keras <= 2.8): only the float32 array prints
+    assert re.match(r"\[0\.\d+ ", out), out
     assert repr(predicted_prob_true).endswith("dtype=float32)")
 
 

@@ -259,9 +259,8 @@ def test_making_predictions_prints_the_probabilities(titanic_data, keras22, caps
     assert all(0.0 <= v <= 1.0 for v in values)
 
 
-def test_predict_prints_a_bar_only_in_tf_keras_style(titanic_data, capsys):
-    """Keras 2.x's predict() defaulted to verbose=0 (the seed prints only the array);
-    tf.keras 2.x's ``verbose='auto'`` shows a bar."""
+def test_predict_is_silent_unless_asked(titanic_data, capsys):
+    """Keras 2.x's predict() defaulted to verbose=0: the seed prints only the array."""
     df, predictors, n_cols = titanic_data
     from lamina.layers import Dense
     from lamina.models import Sequential
@@ -271,8 +270,9 @@ def test_predict_prints_a_bar_only_in_tf_keras_style(titanic_data, capsys):
     model.add(Dense(2, activation="softmax"))
     with lamina.utils.output_style.output_style("keras2.2"):
         model.predict(predictors[800:])
-    assert capsys.readouterr().out == ""
     model.predict(predictors[800:])
+    assert capsys.readouterr().out == ""
+    model.predict(predictors[800:], verbose=1)
     assert re.fullmatch(r"3/3 \[={30}\] - \d+s \d+(us|ms)/step\n", capsys.readouterr().out)
 
 
