@@ -247,8 +247,12 @@ def test_custom_training_loop_with_gradient_tape():
     rng = np.random.RandomState(0)
     x = rng.rand(64, 3).astype("float32")
     y = (x.sum(1) > 1.5).astype("float32").reshape(-1, 1)
-    model = lamina.Sequential([layers.Dense(8, activation="relu", input_shape=(3,)),
-                               layers.Dense(1, activation="sigmoid")])
+    model = lamina.Sequential(
+        [
+            layers.Dense(8, activation="relu", input_shape=(3,)),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     loss_fn = lamina.losses.BinaryCrossentropy()
     optimizer = lamina.optimizers.Adam(0.05)
     losses = []
@@ -260,3 +264,25 @@ def test_custom_training_loop_with_gradient_tape():
         optimizer.apply_gradients(zip(grads, model.trainable_weights))
         losses.append(float(loss))
     assert losses[-1] < 0.5 * losses[0]
+
+
+def test_tf_keras2_style_custom_train_step():
+    class Keras2Style(lamina.Model):
+        def train_step(self, data):
+            x, y = data
+            with lamina.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            self.compiled_metrics.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    x = lamina.Input((3,))
+    model = Keras2Style(x, layers.Dense(1, activation="sigmoid")(x))
+    model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+    rng = np.random.RandomState(0)
+    data = rng.rand(32, 3)
+    h = model.fit(data, (data.sum(1) > 1.5).astype(int), batch_size=8, epochs=2, verbose=0)
+    assert list(h.history) == ["loss", "accuracy"]
+    assert all(0 <= v <= 1 for v in h.history["accuracy"])

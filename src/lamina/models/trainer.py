@@ -585,6 +585,19 @@ class Trainer:
         ys = [_align_label(t, p) for t, p in zip(ys, outs)]
         return compute_total_loss(self, ys, outs, sample_weight)
 
+    @property
+    def compiled_loss(self):
+        """tf.keras 2.x's loss container: ``self.compiled_loss(y, y_pred, sample_weight,
+        regularization_losses=self.losses)`` in a custom ``train_step``."""
+        self._assert_compiled("compiled_loss")
+        return _CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self):
+        """tf.keras 2.x's metrics container: ``self.compiled_metrics.update_state(y, y_pred)``."""
+        self._assert_compiled("compiled_metrics")
+        return _CompiledMetrics(self)
+
     def compute_metrics(self, x, y, y_pred, sample_weight=None, loss=None) -> dict:
         """Update the compiled metrics with one batch and return the current results."""
         outs = (
@@ -1306,6 +1319,79 @@ class Trainer:
     ):
         """Keras 2 name of ``predict`` with a generator."""
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+
+# --- tf.keras 2.x containers for custom train steps ---------------------------------------
+def _as_outputs(value) -> list:
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+class _CompiledLoss:
+    """``model.compiled_loss``: the compiled losses as one callable (updates the loss mean)."""
+
+    def __init__(self, model) -> None:
+        self._model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        from lamina import ops
+
+        model = self._model
+        outs = _as_outputs(y_pred)
+        model._note_outputs(len(outs))
+        ys = _as_outputs(y_true) if len(outs) > 1 else [y_true]
+        ys = [_align_label(t, p) for t, p in zip(ys, outs)]
+        spec = model._compiled
+        total = None
+        sw = sample_weight
+        for i, loss_obj in enumerate(spec.losses):
+            if loss_obj is None or i >= len(ys) or ys[i] is None:
+                continue
+            value = loss_obj(ys[i], outs[i], sample_weight=sw)
+            if spec.loss_weights[i] != 1.0:
+                value = ops.multiply(value, np.asarray(spec.loss_weights[i], value._value.dtype))
+            total = value if total is None else ops.add(total, value)
+        for r in regularization_losses or []:
+            total = r if total is None else ops.add(total, r)
+        if total is None:
+            total = ops.constant(0.0)
+        n = np.shape(_value(outs[0]))[0] if outs and np.ndim(_value(outs[0])) else 1
+        model._loss_tracker.update_state(float(_value(total)), n)
+        return total
+
+    @property
+    def metrics(self) -> list:
+        return [self._model._loss_tracker]
+
+
+class _CompiledMetrics:
+    """``model.compiled_metrics``: update the compiled metrics with one batch."""
+
+    def __init__(self, model) -> None:
+        self._model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        model = self._model
+        outs = _as_outputs(y_pred)
+        ys = _as_outputs(y_true) if len(outs) > 1 else [y_true]
+        preds = [to_numpy_outputs(o) for o in outs]
+        ys_np = [_align_np(_value(t), p) for t, p in zip(ys, preds)]
+        model._update_metrics(
+            ys_np, preds, None if sample_weight is None else _value(sample_weight)
+        )
+
+    def reset_state(self) -> None:
+        spec = self._model._compiled
+        for _, _, obj, _ in spec.metric_objects or []:
+            obj.reset_state()
+
+    @property
+    def metrics(self) -> list:
+        spec = self._model._compiled
+        return [obj for _, _, obj, _ in spec.metric_objects or []]
 
 
 # --- helpers -------------------------------------------------------------------------------
