@@ -442,3 +442,18 @@ def test_run_path_refuses_a_notebook_inside_another_ipython_session(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "refused: cannot run a notebook inside a running IPython session" in proc.stdout
     assert "same shell: True" in proc.stdout and "ran" not in proc.stdout.replace("refused", "")
+
+
+def test_autoreload_never_reloads_lamina_during_a_run(tmp_path):
+    (tmp_path / "helper.py").write_text("VALUE = 1\n")
+    nb_path = write_notebook(
+        tmp_path / "nb.ipynb",
+        "%load_ext autoreload\n%autoreload 2",
+        "import tensorflow as tf\nimport helper\nx = tf.constant([1.0])",
+        "reloader = get_ipython().magics_manager.registry['AutoreloadMagics']._reloader\n"
+        "print('skipped', 'lamina.autodiff.tensor' in reloader.skip_modules,"
+        " 'tensorflow' in reloader.skip_modules, 'helper' in reloader.skip_modules)",
+    )
+    proc = lamina_run(nb_path, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "skipped True True False" in proc.stdout  # the user's own modules still reload

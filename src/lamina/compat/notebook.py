@@ -20,7 +20,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets import Type
 from traitlets.config import Config
 
-from lamina.compat.hook import UnsupportedModuleError, missing_name_note
+from lamina.compat.hook import AliasModule, UnsupportedModuleError, missing_name_note
 from lamina.compat.runner import EXPECTED_ERROR_TAG, RunError, Tee, format_error, is_install_command
 
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -56,6 +56,21 @@ class RunnerShell(InteractiveShell):
 
     displayhook_class = Type(_RecordingDisplayHook)
     display_pub_class = Type(_RecordingDisplayPublisher)
+
+    def keep_lamina_out_of_autoreload(self, *args) -> None:
+        """``%autoreload 2`` reloads the user's modules, never lamina's during a run.
+
+        Reloading a lamina module mid-run makes new classes that old objects (tensors,
+        layers) are not instances of; a tutorial's ``%autoreload`` means its own helpers.
+        """
+        magics = self.magics_manager.registry.get("AutoreloadMagics")
+        reloader = getattr(magics, "_reloader", None)
+        skip = getattr(reloader, "skip_modules", None)
+        if skip is None:
+            return
+        for name, module in list(sys.modules.items()):
+            if name == "lamina" or name.startswith("lamina.") or isinstance(module, AliasModule):
+                skip[name] = True
 
     def enable_gui(self, gui=None) -> None:
         """No GUI event loop here: figures are shown inline (saved with --out)."""
@@ -138,6 +153,7 @@ class NotebookRunner:
             config.InlineBackend.figure_formats = set()
         shell = RunnerShell.instance(config=config, colors="nocolor")
         shell._lamina_runner = self
+        shell.events.register("post_run_cell", shell.keep_lamina_out_of_autoreload)
         for name in ("pip", "conda", "mamba", "micromamba"):
             shell.register_magic_function(_skip_magic(name), "line", name)
         shell.register_magic_function(_tensorflow_version, "line", "tensorflow_version")
