@@ -111,6 +111,11 @@ _LAZY: dict[str, tuple[str, str | None]] = {
 }
 
 
+from lamina.ops.tf_api import LAZY as _TF_LAZY  # noqa: E402
+
+_LAZY.update(_TF_LAZY)
+
+
 def __getattr__(name: str):
     try:
         module_name, attr = _LAZY[name]

@@ -5,7 +5,6 @@ from lamina.dtypes import saturate_cast
 from lamina.ops import (
     array_ops as _array,
     comparison as _comparison,
-    control as _control,
     creation as _creation,
     elementwise as _elementwise,
     reduction as _reduction,
@@ -13,17 +12,6 @@ from lamina.ops import (
 from lamina.ops.array_ops import *  # noqa: F403
 from lamina.ops.array_ops import slice_ as slice  # noqa: A001  (tf.slice)
 from lamina.ops.comparison import *  # noqa: F403
-from lamina.ops.control import *  # noqa: F403
-from lamina.ops.control import (
-    assert_greater_equal,
-    assert_less_equal,
-    assert_near,
-    assert_non_negative,
-    assert_none_equal,
-    assert_positive,
-    assert_type,
-    check_numerics,
-)
 from lamina.ops.core import (
     add,
     broadcast_to,
@@ -46,15 +34,6 @@ from lamina.ops.core import (
 )
 from lamina.ops.creation import *  # noqa: F403
 from lamina.ops.elementwise import *  # noqa: F403
-from lamina.ops.linalg import (
-    clip_by_global_norm,
-    clip_by_norm,
-    einsum,
-    global_norm,
-    norm,
-    tensordot,
-)
-from lamina.ops.nn import log_softmax, relu, sigmoid, softmax, softplus, tanh  # noqa: F401
 from lamina.ops.reduction import *  # noqa: F403
 
 mod = floormod  # noqa: F405
@@ -64,7 +43,6 @@ div = divide
 __all__ = sorted(
     set(_array.__all__) - {"slice_", "getitem"}
     | set(_comparison.__all__)
-    | set(_control.__all__)
     | set(_creation.__all__)
     | set(_elementwise.__all__)
     | set(_reduction.__all__)
@@ -87,25 +65,54 @@ __all__ = sorted(
         "stop_gradient",
         "subtract",
         "zeros_like",
-        "einsum",
-        "norm",
-        "tensordot",
-        "clip_by_norm",
-        "clip_by_global_norm",
-        "global_norm",
         "sigmoid",
         "tanh",
         "mod",
         "realdiv",
         "truediv",
-        "assert_greater_equal",
-        "assert_less_equal",
-        "assert_near",
-        "assert_non_negative",
-        "assert_none_equal",
-        "assert_positive",
-        "assert_type",
-        "check_numerics",
         "saturate_cast",
     }
 )
+
+#: Names ``lamina`` serves lazily (their modules load on first use, keeping import fast).
+LAZY: dict[str, tuple[str, str]] = {
+    **{
+        name: ("lamina.ops.linalg", name)
+        for name in (
+            "einsum",
+            "norm",
+            "tensordot",
+            "clip_by_norm",
+            "clip_by_global_norm",
+            "global_norm",
+        )
+    },
+    **{
+        name: ("lamina.ops.control", name)
+        for name in (
+            "nest",
+            "cond",
+            "case",
+            "switch_case",
+            "while_loop",
+            "foldl",
+            "foldr",
+            "scan",
+            "TensorArray",
+            "debugging",
+            "Assert",
+            "assert_equal",
+            "assert_greater",
+            "assert_less",
+            "assert_rank",
+            "assert_greater_equal",
+            "assert_less_equal",
+            "assert_near",
+            "assert_non_negative",
+            "assert_none_equal",
+            "assert_positive",
+            "assert_type",
+            "check_numerics",
+        )
+    },
+}
