@@ -858,9 +858,6 @@ class Layer:
             self._maybe_build(_to_tuples(shape))
 
     # --- misc ---------------------------------------------------------------------------------
-    def __repr__(self) -> str:
-        return f"<{type(self).__module__}.{type(self).__name__} object at {hex(id(self))}>"
-
     @property
     def submodules(self) -> list:
         return self._flatten_layers()

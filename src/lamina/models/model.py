@@ -443,9 +443,6 @@ class Model(Trainer, ModelSavingMixin, Layer):
                 "`__init__` arguments."
             ) from None
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__module__}.{type(self).__name__} object at {hex(id(self))}>"
-
 
 # --- graph helpers -------------------------------------------------------------------------
 def _topological_nodes(outputs: list[KerasTensor]) -> list:
