@@ -60,9 +60,10 @@ def fast_fit() -> Iterator[int | None]:
     if limit is None:
         yield None
         return
-    from lamina.models.trainer import Trainer
+    from lamina.models import Model
 
-    original = Trainer.fit
+    had_own = "fit" in vars(Model)
+    original = Model.fit
 
     @functools.wraps(original)
     def fit(self, x=None, y=None, *args, **kwargs):
@@ -74,8 +75,11 @@ def fast_fit() -> Iterator[int | None]:
             kwargs["validation_data"] = type(data)(_head(v, limit) for v in data)
         return original(self, x, y, *args, **kwargs)
 
-    Trainer.fit = fit
+    Model.fit = fit  # Sequential and functional models inherit it
     try:
         yield limit
     finally:
-        Trainer.fit = original
+        if had_own:
+            Model.fit = original
+        else:
+            del Model.fit
