@@ -418,3 +418,64 @@ def test_sigmoid_cross_entropy_gradient_at_zero_logit_matches_tensorflow():
     with tf.GradientTape() as tape:
         loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=[1.0], logits=z)
     assert tape.gradient(loss, z).numpy().tolist() == [-0.5]
+
+
+# --- property tests: random shapes, axes and indexing keys --------------------------------
+@st.composite
+def _shape_and_axes(draw):
+    shape = tuple(draw(st.lists(st.integers(1, 3), min_size=1, max_size=3)))
+    axes = draw(
+        st.one_of(
+            st.none(),
+            st.lists(
+                st.integers(-len(shape), len(shape) - 1),
+                min_size=1,
+                max_size=len(shape),
+                unique=True,
+            ),
+        )
+    )
+    if axes is not None and len({a % len(shape) for a in axes}) != len(axes):
+        axes = None
+    return shape, axes
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    _shape_and_axes(),
+    st.sampled_from(
+        ["reduce_sum", "reduce_mean", "reduce_logsumexp", "reduce_variance", "reduce_max"]
+    ),
+    st.booleans(),
+)
+def test_reductions_hypothesis(shape_axes, op, keepdims):
+    shape, axes = shape_axes
+    x = np.random.RandomState(len(shape)).permutation(int(np.prod(shape))).reshape(shape) / 5.0
+    check_grad(lambda t: getattr(tf.math, op)(t, axis=axes, keepdims=keepdims), x)
+
+
+@st.composite
+def _index_key(draw):
+    n0, n1 = draw(st.integers(2, 4)), draw(st.integers(2, 4))
+    kind = draw(st.sampled_from(["slice", "int", "ints", "mask", "mixed"]))
+    if kind == "slice":
+        a = draw(st.integers(-n0, n0 - 1))
+        step = draw(st.sampled_from([1, 2, -1]))
+        key = (slice(a, None, step), slice(None, draw(st.integers(1, n1))))
+    elif kind == "int":
+        key = (draw(st.integers(-n0, n0 - 1)),)
+    elif kind == "ints":
+        key = (draw(st.lists(st.integers(0, n0 - 1), min_size=1, max_size=5)),)
+    elif kind == "mask":
+        key = (np.array(draw(st.lists(st.booleans(), min_size=n0, max_size=n0))),)
+    else:
+        key = (Ellipsis, draw(st.lists(st.integers(-n1, n1 - 1), min_size=1, max_size=3)))
+    return (n0, n1), key
+
+
+@settings(max_examples=30, deadline=None)
+@given(_index_key())
+def test_indexing_gradients_hypothesis(shape_key):
+    shape, key = shape_key
+    key = tuple(tf.constant(k) if isinstance(k, list) else k for k in key)
+    check_grad(lambda t: t[key] * 1.5, np.arange(float(np.prod(shape))).reshape(shape))
