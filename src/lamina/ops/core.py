@@ -52,6 +52,11 @@ def _to_array(value, dtype=None) -> np.ndarray:
     elif arr.dtype.kind == "S":
         arr = arr.astype(object)
     elif arr.dtype == object:
+        if arr.ndim == 0:
+            raise TypeError(
+                f"Cannot convert {_short(value)} (type {type(value).__name__}) to a tensor: "
+                "expected a number, bool, string, nested list of them, NumPy array or Tensor."
+            )
         raise TypeError(f"Cannot convert {_short(value)} to a tensor: ragged or mixed-type data.")
     return arr
 
