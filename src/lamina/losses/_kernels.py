@@ -57,40 +57,39 @@ def bce_probs(t: np.ndarray, p: np.ndarray, axis: int = -1):
 
 
 def bce_logits(t: np.ndarray, z: np.ndarray, axis: int = -1):
-    zero = np.zeros((), z.dtype)
-    one = np.ones((), z.dtype)
+    dt = z.dtype.type
+    one = dt(1)
     e = np.exp(-np.abs(z))
-    loss = np.maximum(z, zero) - z * t + np.log1p(e)
+    loss = np.maximum(z, dt(0)) - z * t + np.log1p(e)
     ps, inv_k = _mean_last(loss, axis)
-    sig = np.where(z >= 0, one / (one + e), e / (one + e))
+    d = one + e
+    sig = np.where(z >= 0, one / d, e / d)
     grad = (sig - t) * inv_k
     return ps, grad.astype(z.dtype, copy=False)
 
 
 def cce_probs(t: np.ndarray, p: np.ndarray, axis: int = -1):
-    eps = np.asarray(epsilon(), p.dtype)
-    one = np.ones((), p.dtype)
-    s = np.sum(p, axis=axis, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    dt = p.dtype.type
+    eps = dt(epsilon())
+    hi = dt(1) - eps
+    s = np.add.reduce(p, axis=axis, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):  # rows summing to 0
         q = p / s
-    inside = (q >= eps) & (q <= one - eps)
-    qc = np.clip(q, eps, one - eps)
-    ps = -np.sum(t * np.log(qc), axis=axis)
-    d = np.where(inside, -t / qc, 0).astype(p.dtype, copy=False)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        grad = (d - np.sum(d * q, axis=axis, keepdims=True)) / s
+        inside = (q >= eps) & (q <= hi)
+        qc = np.minimum(np.maximum(q, eps), hi)
+        ps = np.negative(np.add.reduce(t * np.log(qc), axis=axis))
+        d = np.where(inside, -t / qc, 0).astype(p.dtype, copy=False)
+        grad = (d - np.add.reduce(d * q, axis=axis, keepdims=True)) / s
     return ps, grad
 
 
 def cce_logits(t: np.ndarray, z: np.ndarray, axis: int = -1):
-    m = np.max(z, axis=axis, keepdims=True)
-    sh = z - m
+    add = np.add.reduce
+    sh = z - np.maximum.reduce(z, axis=axis, keepdims=True)
     e = np.exp(sh)
-    se = np.sum(e, axis=axis, keepdims=True)
-    lse = np.log(se)
-    ps = np.sum(t * (lse - sh), axis=axis)
-    sm = e / se
-    grad = sm * np.sum(t, axis=axis, keepdims=True) - t
+    se = add(e, axis=axis, keepdims=True)
+    ps = add(t * (np.log(se) - sh), axis=axis)
+    grad = (e / se) * add(t, axis=axis, keepdims=True) - t
     return ps, grad.astype(z.dtype, copy=False)
 
 
@@ -113,10 +112,25 @@ def _check_labels(labels: np.ndarray, n_classes: int) -> np.ndarray:
     return li
 
 
-def _rows(li: np.ndarray, x: np.ndarray):
-    """``x`` as (rows, classes) and the flat (row index, label) pairs of ``li``."""
-    x2 = x.reshape(-1, x.shape[-1])
-    return x2, np.arange(x2.shape[0]), li.reshape(-1)
+_ROW_STARTS: dict = {}
+
+
+def row_starts(rows: int, n: int) -> np.ndarray:
+    """``arange(rows) * n``: where each row of a ``(rows, n)`` array starts when flattened
+    (cached: the training loop asks for the same few shapes every step)."""
+    key = (rows, n)
+    out = _ROW_STARTS.get(key)
+    if out is None:
+        if len(_ROW_STARTS) > 64:
+            _ROW_STARTS.clear()
+        out = _ROW_STARTS[key] = np.arange(rows, dtype=np.intp) * n
+    return out
+
+
+def _flat_picks(li: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Flat indices of ``x[..., li]`` (one class id per row of ``x``)."""
+    n = x.shape[-1]
+    return row_starts(x.size // n if n else 0, n) + li.reshape(-1)
 
 
 def scce_probs(labels: np.ndarray, p: np.ndarray, valid=None):
@@ -128,12 +142,12 @@ def scce_probs(labels: np.ndarray, p: np.ndarray, valid=None):
     hi = dt(1) - eps
     pc = np.minimum(np.maximum(p, eps), hi)
     s = np.add.reduce(pc, axis=-1, keepdims=True)
-    pc2, rows, cols = _rows(li, pc)
-    picked = pc2[rows, cols]
+    flat = _flat_picks(li, pc)
+    picked = pc.reshape(-1).take(flat)
     ps = (np.log(s[..., 0]).reshape(-1) - np.log(picked)).reshape(li.shape)
-    grad = np.broadcast_to(dt(1) / s, p.shape).copy()
-    g2 = grad.reshape(-1, p.shape[-1])
-    g2[rows, cols] -= dt(1) / picked
+    grad = np.empty(p.shape, p.dtype)
+    np.copyto(grad, dt(1) / s)
+    grad.reshape(-1)[flat] -= dt(1) / picked
     grad[(p < eps) | (p > hi)] = 0
     if valid is not None:
         ps = np.where(valid, ps, 0).astype(p.dtype, copy=False)
@@ -147,10 +161,10 @@ def scce_logits(labels: np.ndarray, z: np.ndarray, valid=None):
     sh = z - m
     e = np.exp(sh)
     se = np.add.reduce(e, axis=-1, keepdims=True)
-    sh2, rows, cols = _rows(li, sh)
-    ps = (np.log(se).reshape(-1) - sh2[rows, cols]).reshape(li.shape)
+    flat = _flat_picks(li, sh)
+    ps = (np.log(se).reshape(-1) - sh.reshape(-1).take(flat)).reshape(li.shape)
     grad = e / se
-    grad.reshape(-1, z.shape[-1])[rows, cols] -= z.dtype.type(1)
+    grad.reshape(-1)[flat] -= z.dtype.type(1)
     if valid is not None:
         ps = np.where(valid, ps, 0).astype(z.dtype, copy=False)
         grad = grad * valid[..., None]
@@ -160,7 +174,7 @@ def scce_logits(labels: np.ndarray, z: np.ndarray, valid=None):
 def mse(t: np.ndarray, p: np.ndarray, axis: int = -1):
     d = p - t
     ps, inv_k = _mean_last(np.square(d), axis)
-    grad = (np.asarray(2, p.dtype) * d) * inv_k
+    grad = (p.dtype.type(2) * d) * inv_k
     return ps, grad
 
 

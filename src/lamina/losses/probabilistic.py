@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.autodiff.tensor import Tensor
-from lamina.backend.config import epsilon
+from lamina.backend.config import epsilon, floatx
 from lamina.losses import _kernels, _ops as K
 from lamina.losses.loss import (
     LossFunctionWrapper,
@@ -21,6 +21,17 @@ from lamina.losses.loss import (
     check_same_shape,
     reduce_weighted_np,
 )
+
+_NP_DTYPES: dict = {}
+
+
+def _np_dtype(name: str) -> np.dtype:
+    """``np.dtype(name)``, cached (it runs on every training step)."""
+    dt = _NP_DTYPES.get(name)
+    if dt is None:
+        dt = _NP_DTYPES[name] = np.dtype(name)
+    return dt
+
 
 # --- argument checks ------------------------------------------------------------------------
 
@@ -169,28 +180,29 @@ class _FastLoss(LossFunctionWrapper):
         then computed from the logits (as the tape path does for activation outputs) and the
         gradient returned is d loss / d logits.
         """
-        dtype = np.dtype(self.dtype)
-        yp = y_pred if y_pred_logits is None else y_pred_logits
+        dtype = _np_dtype(self._dtype or floatx())
+        logits = y_pred_logits is not None
+        yp = y_pred_logits if logits else y_pred
         if type(yp) is not np.ndarray or yp.dtype != dtype:
             yp = np.asarray(yp, dtype=dtype)
         yt = y_true if type(y_true) is np.ndarray else np.asarray(y_true)
         yt, yp2 = self._np_align(yt, yp)
-        if yp2.ndim == 0:  # computed as one-element vectors, see _kernels.run_kernel
-            ps, grad = self._np_kernel(
-                np.reshape(yt, (1,)), yp2.reshape(1), y_pred_logits is not None
-            )
+        if yp2.ndim:
+            ps, grad = self._np_kernel(yt, yp2, logits)
+        else:  # computed as one-element vectors, see _kernels.run_kernel
+            ps, grad = self._np_kernel(np.reshape(yt, (1,)), yp2.reshape(1), logits)
             ps, grad = np.reshape(ps, ()), np.reshape(grad, ())
-        else:
-            ps, grad = self._np_kernel(yt, yp2, y_pred_logits is not None)
         if type(ps) is not np.ndarray or ps.dtype != dtype:
             ps = np.asarray(ps, dtype)
         value, g = reduce_weighted_np(ps, sample_weight, self.reduction)
-        if np.ndim(g):
+        if getattr(g, "ndim", 0):
             g = g.reshape(_kernels._grad_shape(g.shape, grad.shape, getattr(self, "_axis", -1)))
-        dpred = np.asarray(np.multiply(g, grad))
+        dpred = np.multiply(g, grad)
+        if type(dpred) is not np.ndarray:
+            dpred = np.asarray(dpred)
         if dpred.shape != yp.shape:
             dpred = dpred.reshape(yp.shape)
-        return (float(value) if np.ndim(value) == 0 else value), dpred
+        return (float(value) if getattr(value, "ndim", 0) == 0 else value), dpred
 
     def _np_align(self, yt: np.ndarray, yp: np.ndarray):
         if yt.dtype != yp.dtype:

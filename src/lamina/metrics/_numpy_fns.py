@@ -12,6 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.backend.config import epsilon, floatx
+from lamina.losses._kernels import row_starts
+
+
+def _mean_last(x: np.ndarray) -> np.ndarray:
+    """``np.mean(x, axis=-1)`` with the same values, without its Python overhead."""
+    k = x.shape[-1] if x.ndim else 0
+    if x.dtype.kind != "f" or x.dtype.itemsize < 4 or k == 0:
+        return np.mean(x, axis=-1)  # float16 accumulates in float32; errors as NumPy
+    if k == 1:
+        return x[..., 0]
+    return np.add.reduce(x, axis=-1) / x.dtype.type(k)
 
 
 def _float(x: np.ndarray) -> np.ndarray:
@@ -87,16 +98,19 @@ def sparse_categorical_accuracy(yt, yp):
 
 
 def _in_top_k(targets: np.ndarray, yp: np.ndarray, k: int) -> np.ndarray:
-    """``tf.math.in_top_k``: ties at the boundary count as in the top k."""
-    yp2 = yp.reshape(-1, yp.shape[-1])
-    t = targets.reshape(-1).astype(np.int64)
-    n = yp2.shape[-1]
-    valid = (t >= 0) & (t < n)
-    tv = np.where(valid, t, 0)
-    target_score = yp2[np.arange(yp2.shape[0]), tv]
-    greater = np.sum(yp2 > target_score[:, None], axis=-1)
-    ok = valid & np.isfinite(target_score) & (greater < k)
-    return ok
+    """``tf.math.in_top_k``: ties at the boundary count as in the top k; labels outside
+    ``[0, n)`` and non-finite target scores are never in it."""
+    n = yp.shape[-1]
+    yp2 = yp.reshape(-1, n)
+    t = targets.reshape(-1)
+    if t.dtype != np.int64:
+        t = t.astype(np.int64)
+    tu = t.view(np.uint64)  # negative ids wrap to huge values: one test for both ends
+    valid = tu < n
+    col = np.minimum(tu, n - 1).view(np.int64)
+    target_score = yp2.reshape(-1).take(row_starts(yp2.shape[0], n) + col)
+    greater = np.add.reduce(yp2 > target_score[:, None], axis=-1)
+    return valid & np.isfinite(target_score) & (greater < k)
 
 
 def top_k_categorical_accuracy(yt, yp, k: int = 5):
@@ -126,19 +140,19 @@ def _pair(yt, yp):
 
 def mean_squared_error(yt, yp):
     yt, yp = _pair(yt, yp)
-    return np.mean(np.square(yp - yt), axis=-1)
+    return _mean_last(np.square(yp - yt))
 
 
 def mean_absolute_error(yt, yp):
     yt, yp = _pair(yt, yp)
-    return np.mean(np.abs(yp - yt), axis=-1)
+    return _mean_last(np.abs(yp - yt))
 
 
 def mean_absolute_percentage_error(yt, yp):
     yt, yp = _pair(yt, yp)
     eps = np.asarray(epsilon(), yp.dtype)
     diff = np.abs((yt - yp) / np.maximum(np.abs(yt), eps))
-    return np.asarray(100.0, yp.dtype) * np.mean(diff, axis=-1)
+    return np.asarray(100.0, yp.dtype) * _mean_last(diff)
 
 
 def mean_squared_logarithmic_error(yt, yp):
@@ -147,26 +161,24 @@ def mean_squared_logarithmic_error(yt, yp):
     one = np.ones((), yp.dtype)
     a = np.log(np.maximum(yp, eps) + one)
     b = np.log(np.maximum(yt, eps) + one)
-    return np.mean(np.square(a - b), axis=-1)
+    return _mean_last(np.square(a - b))
 
 
 def log_cosh(yt, yp):
     yt, yp = _pair(yt, yp)
     x = yp - yt
-    return np.mean(
-        x + np.logaddexp(np.zeros((), x.dtype), -2 * x) - np.log(2).astype(x.dtype), axis=-1
-    )
+    return _mean_last(x + np.logaddexp(np.zeros((), x.dtype), -2 * x) - np.log(2).astype(x.dtype))
 
 
 def _l2n(x, axis):
-    ss = np.sum(np.square(x), axis=axis, keepdims=True)
+    ss = np.add.reduce(np.square(x), axis=axis, keepdims=True)
     return x / np.sqrt(np.maximum(ss, np.asarray(1e-12, x.dtype)))
 
 
 def cosine_similarity(yt, yp, axis: int = -1):
     """Cosine similarity (positive: 1 for identical directions), the metric form."""
     yt, yp = _pair(yt, yp)
-    return np.sum(_l2n(yt, axis) * _l2n(yp, axis), axis=axis)
+    return np.add.reduce(_l2n(yt, axis) * _l2n(yp, axis), axis=axis)
 
 
 def neg_cosine_similarity(yt, yp, axis: int = -1):
@@ -181,17 +193,17 @@ def _signed(yt):
 
 def hinge(yt, yp):
     yt, yp = _pair(yt, yp)
-    return np.mean(np.maximum(1 - _signed(yt) * yp, 0), axis=-1)
+    return _mean_last(np.maximum(1 - _signed(yt) * yp, 0))
 
 
 def squared_hinge(yt, yp):
     yt, yp = _pair(yt, yp)
-    return np.mean(np.square(np.maximum(1 - _signed(yt) * yp, 0)), axis=-1)
+    return _mean_last(np.square(np.maximum(1 - _signed(yt) * yp, 0)))
 
 
 def categorical_hinge(yt, yp):
     yt, yp = _pair(yt, yp)
-    pos = np.sum(yt * yp, axis=-1)
+    pos = np.add.reduce(yt * yp, axis=-1)
     neg = np.max((1 - yt) * yp, axis=-1)
     return np.maximum(neg - pos + 1, 0)
 
@@ -201,12 +213,12 @@ def kl_divergence(yt, yp):
     eps = np.asarray(epsilon(), yp.dtype)
     t = np.clip(yt, eps, 1)
     p = np.clip(yp, eps, 1)
-    return np.sum(t * np.log(t / p), axis=-1)
+    return np.add.reduce(t * np.log(t / p), axis=-1)
 
 
 def poisson(yt, yp):
     yt, yp = _pair(yt, yp)
-    return np.mean(yp - yt * np.log(yp + np.asarray(epsilon(), yp.dtype)), axis=-1)
+    return _mean_last(yp - yt * np.log(yp + np.asarray(epsilon(), yp.dtype)))
 
 
 def binary_crossentropy(yt, yp, from_logits=False, label_smoothing=0.0, axis=-1):
