@@ -181,3 +181,13 @@ def test_rank_one_data_into_an_unbuilt_model_is_explained():
     m.compile("sgd", "mse")
     with pytest.raises(ValueError, match=r"expected min_ndim=2, found ndim=1"):
         m.fit(np.arange(10.0), np.arange(10.0), verbose=0)
+
+
+def test_finite_check_is_exact_when_the_quick_sum_overflows():
+    from lamina.models.data_adapter import check_finite
+
+    big = np.full((4, 3), 3e38, dtype=np.float32)  # finite, but its sum overflows
+    check_finite([big], "x")
+    big[2, 1] = np.inf
+    with pytest.raises(ValueError, match="0 NaN and 1 infinite"):
+        check_finite([big], "x")
