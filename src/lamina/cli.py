@@ -11,7 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-RUN_USAGE = "lamina run [--out DIR] [--save-notebook OUT.ipynb] [--keep-going] PATH [args ...]"
+RUN_USAGE = (
+    "lamina run [--out DIR] [--save-notebook OUT.ipynb] [--keep-going] [--output-style STYLE] "
+    "PATH [args ...]"
+)
 RUN_HELP = f"""usage: {RUN_USAGE}
 
 Run a Python script or a Jupyter notebook (.ipynb) unchanged, with `import keras`,
@@ -29,6 +32,8 @@ options:
   --save-notebook OUT.ipynb
                         write the executed notebook, with its outputs, to OUT.ipynb
   --keep-going          after a cell raises, go on with the next cells (notebooks)
+  --output-style STYLE  print training output as tf.keras2 (default), keras2.3 or keras2.2
+                        did (keras2.2: "Train on N samples", samples-based bars, `acc`)
 
 Notebook cells tagged 'raises-exception' may raise without failing the run. `!pip install`
 and `%pip` lines are skipped. The exit status is 0 when everything ran, 1 when the code
@@ -63,7 +68,13 @@ def parse_run_args(args: Sequence[str]) -> dict:
     lamina's options are recognised before and after PATH; everything after ``--`` belongs
     to the script.
     """
-    opts: dict = {"out": None, "save_notebook": None, "keep_going": False, "help": False}
+    opts: dict = {
+        "out": None,
+        "save_notebook": None,
+        "output_style": None,
+        "keep_going": False,
+        "help": False,
+    }
     path = None
     script_args: list[str] = []
     i = 0
@@ -77,7 +88,7 @@ def parse_run_args(args: Sequence[str]) -> dict:
             script_args.extend(rest)
             break
         name, eq, value = token.partition("=")
-        if name in ("--out", "--save-notebook"):
+        if name in ("--out", "--save-notebook", "--output-style"):
             if not eq:
                 if i >= len(args):
                     raise _UsageError(f"{name}: expected a value")
@@ -125,6 +136,7 @@ def _run(args: Sequence[str]) -> int:
             out=opts["out"],
             save_notebook=opts["save_notebook"],
             keep_going=opts["keep_going"],
+            output_style=opts["output_style"],
         )
     except RunError as e:
         sys.stderr.write(f"lamina run: error: {e}\n")

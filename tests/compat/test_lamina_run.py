@@ -457,3 +457,29 @@ def test_autoreload_never_reloads_lamina_during_a_run(tmp_path):
     proc = lamina_run(nb_path, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "skipped True True False" in proc.stdout  # the user's own modules still reload
+
+
+def test_output_style_reproduces_older_keras_output(tmp_path):
+    script = write_script(
+        tmp_path / "fit.py",
+        """
+        import numpy as np
+        from keras.models import Sequential
+        from keras.layers import Dense
+        X = np.random.rand(100, 3).astype("float32")
+        y = (X.sum(axis=1) > 1.5).astype("float32")
+        model = Sequential([Dense(1, activation="sigmoid", input_shape=(3,))])
+        model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+        history = model.fit(X, y, epochs=2, validation_split=0.2, verbose=2)
+        print(sorted(history.history))
+        """,
+    )
+    proc = lamina_run("--output-style", "keras2.2", script, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Train on 80 samples, validate on 20 samples" in proc.stdout
+    assert " - val_acc: " in proc.stdout
+    proc = lamina_run(script, cwd=tmp_path)  # the default: tf.keras 2.x
+    assert "Train on" not in proc.stdout and "3/3 - 0s - loss:" in proc.stdout
+    proc = lamina_run("--output-style", "keras9", script, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "--output-style: Unknown output style 'keras9'" in proc.stderr

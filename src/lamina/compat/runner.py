@@ -46,12 +46,24 @@ def run_path(
     out: str | os.PathLike | None = None,
     save_notebook: str | os.PathLike | None = None,
     keep_going: bool = False,
+    output_style: str | None = None,
 ) -> int:
     """Run a ``.py`` script or an ``.ipynb`` notebook with the lamina import hook installed.
 
+    ``output_style`` (``"keras2.2"``, ``"keras2.3"``, ``"tf.keras2"``) picks which Keras
+    generation's training output is printed (see :mod:`lamina.utils.output_style`).
     Returns the exit status (0 when everything ran; 1 when the code raised). Raises
     :class:`RunError` for input that cannot be run at all.
     """
+    if output_style is not None:
+        from lamina.utils import output_style as styles
+
+        try:
+            styles._canonical(output_style)
+        except (TypeError, ValueError) as e:
+            raise RunError(f"--output-style: {e}") from None
+        with styles.output_style(output_style):
+            return run_path(path, argv, out=out, save_notebook=save_notebook, keep_going=keep_going)
     path = Path(path)
     if not path.exists():
         raise RunError(f"no such file: {str(path)!r}")
