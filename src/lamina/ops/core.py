@@ -413,7 +413,9 @@ _EXACT_EXP_MAX = 4096
 
 def _madd(a, b, c):
     """a * b + c in float32 with two roundings (TensorFlow's CPU build has no FMA)."""
-    return np.multiply(a, b, dtype=_F32) + c
+    p = a * b
+    p += c
+    return p
 
 
 def exp_float32(v: np.ndarray) -> np.ndarray:
@@ -428,32 +430,47 @@ def exp_float32(v: np.ndarray) -> np.ndarray:
     flat = v.reshape(-1)
     n = flat.size
     k = n - n % 16
-    out = np.empty(n, dtype=_F32)
-    if k:
-        with np.errstate(all="ignore"):  # inf and nan inputs pass through quietly
-            out[:k] = _exp_blocks(flat[:k])
-    if k < n:
-        with np.errstate(over="ignore"):
-            out[k:] = np.exp(flat[k:].astype(np.float64))
-    return out.reshape(v.shape)
+    with np.errstate(all="ignore"):  # inf and nan inputs pass through quietly
+        if k == n:
+            return _exp_blocks(flat).reshape(v.shape)
+        tail = np.exp(flat[k:].astype(np.float64)).astype(_F32)
+        if not k:
+            return tail.reshape(v.shape)
+        return np.concatenate([_exp_blocks(flat[:k]), tail]).reshape(v.shape)
 
 
 def _exp_blocks(x: np.ndarray) -> np.ndarray:
     """Eigen's vectorized float32 exp on a flat array."""
-    xc = np.minimum(x, _F32(88.723))
-    m = np.floor(_madd(xc, _F32(1.44269504088896341), _F32(0.5)))
-    r = _madd(m, _F32(-0.693359375), xc)
-    r = _madd(m, _F32(2.12194440e-4), r)
+    xc = np.minimum(x, _EXP_HI)
+    m = _madd(xc, _LOG2E, _HALF)
+    np.floor(m, out=m)
+    r = _madd(m, _C1, xc)
+    r = _madd(m, _C2, r)
     r2 = r * r
-    even = _madd(r2, _F32(1.37449637986719608306884765625e-3), _F32(4.166965186595916748046875e-2))
-    odd = _madd(r2, _F32(8.36894474923610687255859375e-3), _F32(0.16666518151760101318359375))
-    even = _madd(r2, even, _F32(0.49999988079071044921875))
+    even = _madd(r2, _P6, _P4)
+    odd = _madd(r2, _P5, _P3)
+    even = _madd(r2, even, _P2)
     y = _madd(r, odd, even)
-    y = _madd(r2, y, r + _F32(1))
-    y = np.ldexp(y, m.astype(np.int32)).astype(_F32, copy=False)
+    r += _ONE
+    y = _madd(r2, y, r)
+    y = np.ldexp(y, m.astype(np.int32))
     np.maximum(y, x, out=y)  # keeps +inf and nan inputs
-    y[x < _F32(-104.0)] = 0
+    np.putmask(y, x < _EXP_LO, _ZERO)
     return y
+
+
+def _c(value: float) -> np.ndarray:
+    """A float32 constant as a 0-d array (NumPy combines those faster than scalars)."""
+    return np.array(value, dtype=_F32)
+
+
+# Eigen's float32 exp constants: the clamp, Cody-Waite split of ln 2, minimax polynomial.
+_EXP_HI, _EXP_LO, _ZERO = _c(88.723), _c(-104.0), _c(0.0)
+_LOG2E, _HALF, _ONE = _c(1.44269504088896341), _c(0.5), _c(1.0)
+_C1, _C2 = _c(-0.693359375), _c(2.12194440e-4)
+_P2, _P3 = _c(0.49999988079071044921875), _c(0.16666518151760101318359375)
+_P4, _P5 = _c(4.166965186595916748046875e-2), _c(8.36894474923610687255859375e-3)
+_P6 = _c(1.37449637986719608306884765625e-3)
 
 
 def log(x, name=None) -> Tensor:
