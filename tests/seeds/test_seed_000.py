@@ -291,12 +291,11 @@ def test_validation_data_models_regularizers_and_dropout(binary_split, plt, caps
     assert results.history["val_acc"][-1] > 0.9
     unregularized_loss = results.history["loss"][-1]
 
-    # the wide model, as the seed builds it (the seed: 100 epochs; its overfitting is random)
+    # the wide model, as the seed builds it (it is trained below with Dropout layers added;
+    # the seed's 100 epochs only show a random amount of overfitting)
     np.random.seed(42)
     wide = deep_model((300, 200, 80, 4))
     assert wide.count_params() == 300 * 65 + 200 * 301 + 80 * 201 + 4 * 81 + 5
-    results = wide.fit(X_t, y_t, epochs=1, batch_size=32, verbose=0, validation_data=(X_val, y_val))
-    assert len(results.history["val_loss"]) == 1
 
     # regularizers.l2(0.01) on one, then on every hidden layer: the penalty is in the loss
     np.random.seed(42)
