@@ -97,6 +97,8 @@ def test_classroom_digits_notebook(tmp_path, keras_home, examples_copy):
     out = run_example(
         NOTEBOOKS["classroom"],
         "--keep-going",
+        "--output-style",
+        "keras2.2",  # the notebook's own Keras: samples-based bars, `acc`
         "--save-notebook",
         saved,
         keras_home=keras_home,
@@ -106,6 +108,9 @@ def test_classroom_digits_notebook(tmp_path, keras_home, examples_copy):
     assert "SyntaxError: invalid syntax" in out  # the exercise left blank
     assert "NameError: name 'Sequential' is not defined" in out  # solution run before imports
     assert re.search(r"Epoch \d+: early stopping", out)
+    # (fast mode: 64 samples per fit; the notebook printed "Train on 1149 samples, validate on 288")
+    assert "Train on 64 samples, validate on 64 samples" in out
+    assert re.search(r"64/64 \[=+\] - \d+s \d+(us|ms|s)/step - loss: [\d.]+ - acc: [\d.]+", out)
     # (the Keras 2 spellings SGD(lr=...), history['acc'] and predict_classes ran: no failures)
     matrix = re.search(r"Out\[57\]: \narray\(\[\[(.*?)\]\]\)", out, re.S)
     assert matrix, out[-3000:]
