@@ -225,3 +225,19 @@ def test_in24_to_in38_learnable_data(data, capsys):
     assert all(isinstance(v, float) for v in scores.values())
     # the seed: {'loss': 0.0996, 'accuracy': 0.984}
     assert scores["loss"] < 0.2 and scores["accuracy"] > 0.95
+
+
+def test_in38_evaluate_bar_in_keras23_style(data, capsys):
+    """Keras 2.3's evaluate showed a samples-based bar without values (the seed's cell output
+    is blank in the document; this is what Keras 2.3 printed there)."""
+    X, _ = data
+    labels = np.array([int(round(sum(xv) / len(xv))) for xv in X])
+    model = build_model()
+    lamina.utils.set_output_style("keras2.3")
+    model.fit(X, labels, validation_split=0.25, epochs=2, batch_size=256, verbose=0)
+    result = model.evaluate(X, labels)
+    assert re.fullmatch(
+        r"1000/1000 \[==============================\] - \d+s \d+[mu]?s/step\n",
+        capsys.readouterr().out,
+    )
+    assert list(dict(zip(model.metrics_names, result))) == ["loss", "accuracy"]

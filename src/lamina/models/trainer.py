@@ -1093,6 +1093,12 @@ class Trainer:
             xs, ys, sw, _ = self._prepare(x, y, sample_weight)
             self._require_targets(ys, "evaluate")
             batcher = da.ArrayBatcher(xs, ys, sw, batch_size or 32, steps)
+        # the keras2.2/2.3 output styles count evaluate's bar in samples, as Keras 2.x did
+        sizes = (
+            {"samples": batcher.n, "batch_size": batch_size or 32}
+            if isinstance(batcher, da.ArrayBatcher) and steps is None
+            else {}
+        )
         cbks = CallbackList(
             callbacks,
             add_history=False,
@@ -1101,6 +1107,7 @@ class Trainer:
             verbose=verbose,
             epochs=1,
             steps=batcher.steps,
+            **sizes,
         )
         logs = self._test_loop(batcher, cbks)
         if return_dict:
@@ -1147,6 +1154,11 @@ class Trainer:
             batcher = da.ArrayBatcher(xs, [], None, batch_size or 32, steps)
             _ = n
         fn = self._get_predict_fn()
+        sizes = (  # samples-based bar in the keras2.2/2.3 output styles, as in evaluate
+            {"samples": batcher.n, "batch_size": batch_size or 32}
+            if isinstance(batcher, da.ArrayBatcher) and steps is None
+            else {}
+        )
         cbks = CallbackList(
             callbacks,
             add_history=False,
@@ -1155,6 +1167,7 @@ class Trainer:
             verbose=verbose,
             epochs=1,
             steps=batcher.steps,
+            **sizes,
         )
         hooks = cbks._should_call_predict_batch_hooks
         if not hooks and isinstance(batcher, da.ArrayBatcher):
