@@ -283,11 +283,32 @@ def test_models_4_and_5_linear_and_one_relu_do_not_learn(circles, plt, capsys):
     assert history.history["accuracy"][-1] < 0.6  # the seed: ~0.49 after 20 epochs
 
 
+def dead_output_seed(X) -> int:
+    """The first random seed for which model_6's initial outputs are all <= 0 on ``X``.
+
+    TensorFlow's seed 42 gave the notebook's model_6 such weights (every probability is
+    clipped to epsilon and no gradient flows); lamina's streams differ (its seed 42 learns),
+    so the replay looks for a lamina seed with the same starting point (2 at the time of
+    writing).
+    """
+    for seed in range(100):
+        tf.random.set_seed(seed)
+        model = tf.keras.Sequential(
+            [
+                tf.keras.layers.Dense(4, activation="relu"),
+                tf.keras.layers.Dense(4, activation="relu"),
+                tf.keras.layers.Dense(1),
+            ]
+        )
+        if np.all(model.predict(X, verbose=0) <= 0):
+            tf.keras.backend.clear_session()
+            return seed
+    raise AssertionError("no seed below 100 gives model_6 all-negative outputs")
+
+
 def test_model_6_dead_relus_report_clipped_bce_7_712474(circles, capsys):
     X, y = circles
-    # TensorFlow's seed 42 gave model_6 weights whose outputs are all <= 0 (every sigmoid
-    # probability clipped to epsilon); lamina's seed 2 draws such weights (its seed 42 learns).
-    tf.random.set_seed(2)
+    tf.random.set_seed(dead_output_seed(X))  # the notebook: tf.random.set_seed(42)
     model_6 = tf.keras.Sequential(
         [
             tf.keras.layers.Dense(4, activation=tf.keras.activations.relu),
