@@ -169,3 +169,21 @@ def test_evaluate_computes_cross_entropy_from_logits_like_fit(eager):
     y[:342, 1] = 1
     y[342:, 0] = 1
     assert model.evaluate(x, y, verbose=0) == pytest.approx(342 / 891 * 100, rel=1e-5)
+
+
+def test_models_sharing_layers_keep_training_both():
+    """Two Sequential models sharing a Dense layer (transfer-learning style): each fit moves
+    the shared weights into its own plan's buffers, and training either one still updates them."""
+    x, y = _data()
+    base = _build(CASES[0][0], "sparse_categorical_crossentropy", "adam", False)
+    base.fit(x, y, epochs=1, verbose=0)
+    head = keras.Sequential([base.layers[0], keras.layers.Dense(3, activation="softmax")])
+    head.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    head.fit(x, y, epochs=1, verbose=0)
+    shared = base.layers[0].kernel
+    before = shared.numpy().copy()
+    base.fit(x, y, epochs=1, verbose=0)
+    assert not np.array_equal(shared.numpy(), before)
+    before = shared.numpy().copy()
+    head.fit(x, y, epochs=1, verbose=0)
+    assert not np.array_equal(shared.numpy(), before)

@@ -42,11 +42,15 @@ class TrainPlan:
             st for st in stages if isinstance(st, DenseStage) and (st.reg_W or st.reg_b)
         ]
         self._flatten_variables()
-        self.update = make_update(
-            optimizer, variables, self.grads, self.flat_params, self.flat_grads
-        )
 
     def _flatten_variables(self) -> None:
+        """Move the weights (and the optimizer's slots) into flat buffers; see the module doc."""
+        self._flatten_weights()
+        self.update = make_update(
+            self.optimizer, self.variables, self.grads, self.flat_params, self.flat_grads
+        )
+
+    def _flatten_weights(self) -> None:
         vs = self.variables
         total = sum(v._value.size for v in vs)
         flat = np.empty(total, dtype=self.dtype)
@@ -61,6 +65,7 @@ class TrainPlan:
             grads.append(gflat[off : off + n].reshape(view.shape))
             off += n
         self.flat_params, self.flat_grads, self.grads = flat, gflat, grads
+        self._views = views
         by_id = {id(v): g for v, g in zip(vs, grads)}
         for st in self.stages:
             if isinstance(st, DenseStage):
@@ -78,6 +83,11 @@ class TrainPlan:
             return self._step(x, y, sample_weight)
 
     def _step(self, x, y, sample_weight):
+        for v, view in zip(self.variables, self._views):
+            if v._value is not view:
+                # Another model's plan moved a shared layer's weights into its own buffer.
+                self._flatten_variables()
+                break
         if type(x) is list:
             x = x[0]
         if type(y) is list:
