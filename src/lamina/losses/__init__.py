@@ -101,23 +101,23 @@ _FUNCTIONS = {
         poisson,
     )
 }
-_FUNCTIONS.update(
-    {
-        "mse": mse,
-        "MSE": mse,
-        "mae": mae,
-        "MAE": mae,
-        "mape": mape,
-        "MAPE": mape,
-        "msle": msle,
-        "MSLE": msle,
-        "kld": kld,
-        "KLD": kld,
-        "kullback_leibler_divergence": kld,
-        "logcosh": log_cosh,
-        "huber_loss": huber,
-    }
-)
+#: Short and Keras 2 names of the loss functions (``metrics`` accepts them too).
+SHORT_NAMES = {
+    "mse": mse,
+    "MSE": mse,
+    "mae": mae,
+    "MAE": mae,
+    "mape": mape,
+    "MAPE": mape,
+    "msle": msle,
+    "MSLE": msle,
+    "kld": kld,
+    "KLD": kld,
+    "kullback_leibler_divergence": kld,
+    "logcosh": log_cosh,
+}
+_FUNCTIONS.update(SHORT_NAMES)
+_FUNCTIONS["huber_loss"] = huber
 #: Every name ``get`` resolves: functions (and aliases) and classes.
 ALL_OBJECTS: dict = {**_FUNCTIONS, **{c.__name__: c for c in _CLASSES}}
 # Keras 2 class aliases

@@ -14,6 +14,7 @@ from lamina.losses.probabilistic import (
     _check_bool,
     _check_smoothing,
     _prepare,
+    smooth_labels,
 )
 
 
@@ -52,7 +53,7 @@ def binary_focal_crossentropy(
     yt, yp = _prepare(y_true, y_pred, "binary_focal_crossentropy")
     t = yt._value
     if ls:
-        t = t * np.asarray(1.0 - ls, t.dtype) + np.asarray(0.5 * ls, t.dtype)
+        t = smooth_labels(t, ls, 2)
     tt = K.const(t, yp)
     one = K.const(1.0, yp)
     prob = K.sigmoid(yp) if from_logits else yp
@@ -80,7 +81,7 @@ def categorical_focal_crossentropy(
     t = yt._value
     if ls:
         n = t.shape[axis]
-        t = t * np.asarray(1.0 - ls, t.dtype) + np.asarray(ls / n, t.dtype)
+        t = smooth_labels(t, ls, n)
     p = K.softmax(yp, axis) if from_logits else yp
     p = K.divide(p, K.reduce_sum(p, axis=axis, keepdims=True))
     eps = epsilon()

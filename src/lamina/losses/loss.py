@@ -12,6 +12,7 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor
 from lamina.backend.config import floatx
 from lamina.losses import _ops as K
+from lamina.utils.np_utils import numeric_array
 
 
 class Reduction:
@@ -110,19 +111,8 @@ def _as_labels(y_true, dtype: str) -> Tensor:
         if y_true._value.dtype != np.dtype(dtype):
             return K.cast(y_true, dtype)  # differentiable between float types
         return y_true
-    arr = _as_array(y_true, "y_true")
+    arr = numeric_array(y_true, "y_true")
     return Tensor(arr.astype(dtype, copy=False))
-
-
-def _as_array(x, what: str) -> np.ndarray:
-    arr = np.asarray(x._value if isinstance(x, Tensor) else x)
-    if arr.dtype == object or arr.dtype.kind in "USOV":
-        raise TypeError(
-            f"`{what}` must be numeric, received an array of dtype {arr.dtype}"
-            + (f" (first element {arr.flat[0]!r})" if arr.size else "")
-            + "."
-        )
-    return arr
 
 
 def align_ranks(x1: Tensor, x2: Tensor) -> tuple[Tensor, Tensor]:
@@ -177,7 +167,7 @@ def check_same_shape(y_true, y_pred, what: str) -> None:
 
 
 def _sample_weight_array(sample_weight, values_shape: tuple, dtype) -> np.ndarray:
-    sw = _as_array(sample_weight, "sample_weight").astype(dtype, copy=False)
+    sw = numeric_array(sample_weight, "sample_weight").astype(dtype, copy=False)
     vs = values_shape
     if sw.ndim == len(vs) + 1 and sw.shape[-1] == 1:
         sw = sw[..., 0]

@@ -48,6 +48,12 @@ def _check_smoothing(label_smoothing) -> float:
     return ls
 
 
+def smooth_labels(t: np.ndarray, ls: float, n: int) -> np.ndarray:
+    """Labels pulled toward ``1 / n`` by ``ls`` (``n = 2`` for binary labels), in their
+    float dtype: ``t * (1 - ls) + ls / n``."""
+    return t * np.asarray(1.0 - ls, t.dtype) + np.asarray(ls / n, t.dtype)
+
+
 def _check_bool(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_, int)) or (
         isinstance(value, int) and value not in (0, 1)
@@ -152,7 +158,7 @@ def binary_crossentropy(
     if t.shape != yp._value.shape:
         t = np.broadcast_to(t, np.broadcast_shapes(t.shape, yp._value.shape))
     if ls:
-        t = t * np.asarray(1.0 - ls, t.dtype) + np.asarray(0.5 * ls, t.dtype)
+        t = smooth_labels(t, ls, 2)
     kernel = _kernels.bce_logits if from_logits else _kernels.bce_probs
     if t.shape != yp._value.shape:  # y_pred broadcast against larger labels: plain ops
         return _bce_lamina(t, K.broadcast_to(yp, t.shape), from_logits, axis)
@@ -274,7 +280,7 @@ class BinaryCrossentropy(_SmoothedCrossentropy):
     def _np_kernel(self, yt, yp, logits):
         ls = self.label_smoothing
         if ls:
-            yt = yt * np.asarray(1.0 - ls, yt.dtype) + np.asarray(0.5 * ls, yt.dtype)
+            yt = smooth_labels(yt, ls, 2)
         k = _kernels.bce_logits if (self.from_logits or logits) else _kernels.bce_probs
         return k(yt, yp, axis=self._axis)
 
@@ -329,7 +335,7 @@ def categorical_crossentropy(
     t = yt._value
     if ls:
         n = t.shape[axis]
-        t = t * np.asarray(1.0 - ls, t.dtype) + np.asarray(ls / n, t.dtype)
+        t = smooth_labels(t, ls, n)
     kernel = _kernels.cce_logits if from_logits else _kernels.cce_probs
     return _kernels.fused(kernel, t, yp, lambda: _cce_lamina(t, yp, from_logits, axis), axis)
 
@@ -359,7 +365,7 @@ class CategoricalCrossentropy(_SmoothedCrossentropy):
         ls = self.label_smoothing
         if ls:
             n = yt.shape[self._axis]
-            yt = yt * np.asarray(1.0 - ls, yt.dtype) + np.asarray(ls / n, yt.dtype)
+            yt = smooth_labels(yt, ls, n)
         k = _kernels.cce_logits if (self.from_logits or logits) else _kernels.cce_probs
         return k(yt, yp, axis=self._axis)
 

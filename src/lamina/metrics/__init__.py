@@ -122,23 +122,8 @@ _FUNCTIONS = {
         cosine_similarity,
     )
 }
-_FUNCTIONS.update(
-    {
-        "mse": mse,
-        "MSE": mse,
-        "mae": mae,
-        "MAE": mae,
-        "mape": mape,
-        "MAPE": mape,
-        "msle": msle,
-        "MSLE": msle,
-        "kld": kld,
-        "KLD": kld,
-        "kullback_leibler_divergence": kld,
-        "logcosh": log_cosh,
-        "acc": accuracy,
-    }
-)
+_FUNCTIONS.update(_losses.SHORT_NAMES)
+_FUNCTIONS["acc"] = accuracy
 
 
 def _classes() -> dict:

@@ -12,20 +12,14 @@ from lamina.autodiff.tensor import Tensor
 from lamina.autodiff.variable import Variable
 from lamina.backend.config import floatx
 from lamina.losses._ops import dtype_name as _dtype_name
+from lamina.utils.np_utils import numeric_array
 
 
 def to_numpy(x, what: str) -> np.ndarray:
     """A NumPy view of ``x`` (Tensor, array, list, pandas object), refusing non-numeric data."""
     if isinstance(x, Tensor):
         return x._value
-    arr = x if isinstance(x, np.ndarray) else np.asarray(x)
-    if arr.dtype == object or arr.dtype.kind in "USV":
-        raise TypeError(
-            f"`{what}` must be numeric, received an array of dtype {arr.dtype}"
-            + (f" (first element {arr.flat[0]!r})" if arr.size else "")
-            + "."
-        )
-    return arr
+    return numeric_array(x, what)
 
 
 def _initial(initializer, shape: tuple, dtype) -> np.ndarray:

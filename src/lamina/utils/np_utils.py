@@ -5,12 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 
-def _as_array(x, what: str) -> np.ndarray:
-    v = getattr(x, "_value", None)
-    if v is None:
-        v = x.to_numpy() if hasattr(x, "to_numpy") else x  # pandas Series / DataFrame
-    arr = np.asarray(v)
-    if arr.dtype == object or arr.dtype.kind in "USV":
+def numeric_array(x, what: str) -> np.ndarray:
+    """``x`` (array, Tensor, list, pandas object) as a NumPy array; non-numeric data (strings,
+    objects) is a ``TypeError`` naming the argument ``what``."""
+    if type(x) is np.ndarray:
+        arr = x
+    else:
+        v = getattr(x, "_value", None)  # a lamina Tensor
+        if v is None:
+            v = x.to_numpy() if hasattr(x, "to_numpy") else x  # pandas Series / DataFrame
+        arr = np.asarray(v)
+    if arr.dtype.kind in "OUSV":
         raise TypeError(
             f"`{what}` must be numeric, received an array of dtype {arr.dtype}"
             + (f" (first element {arr.flat[0]!r})" if arr.size else "")
@@ -30,7 +35,7 @@ def to_categorical(y, num_classes: int | None = None, dtype: str = "float32") ->
         to_categorical([0, 2, 1])
         # array([[1., 0., 0.], [0., 0., 1.], [0., 1., 0.]], dtype=float32)
     """
-    arr = _as_array(y, "y")
+    arr = numeric_array(y, "y")
     if arr.dtype.kind == "f":
         if arr.size and not np.all(np.isfinite(arr)):
             raise ValueError("to_categorical: `y` contains NaN or inf; expected integer class ids.")
@@ -75,7 +80,7 @@ def to_categorical(y, num_classes: int | None = None, dtype: str = "float32") ->
 
 def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
     """Scale ``x`` to unit ``order``-norm along ``axis`` (zero vectors are left as zeros)."""
-    arr = _as_array(x, "x")
+    arr = numeric_array(x, "x")
     if arr.dtype.kind not in "f":
         arr = arr.astype("float32")
     norm = np.atleast_1d(np.linalg.norm(arr, order, axis))
@@ -83,4 +88,4 @@ def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
     return arr / np.expand_dims(norm, axis)
 
 
-__all__ = ["to_categorical", "normalize"]
+__all__ = ["to_categorical", "normalize", "numeric_array"]
