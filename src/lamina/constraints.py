@@ -243,22 +243,9 @@ def deserialize(config, custom_objects: dict | None = None):
 
 def get(identifier):
     """A constraint from a name (``'max_norm'``), config dict, instance or callable."""
-    from lamina.utils.serialization import catalogue_objects, lookup_name
+    from lamina.utils.serialization import catalogue_get
 
-    if identifier is None:
-        return None
-    if isinstance(identifier, Constraint):
-        return identifier
-    if isinstance(identifier, str):
-        names = {k: v for k, v in ALL_OBJECTS_DICT.items() if v is not Constraint}
-        return lookup_name("constraint", identifier, catalogue_objects(names))()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    return catalogue_get("constraint", identifier, ALL_OBJECTS_DICT, Constraint, deserialize)
 
 
 __all__ = [

@@ -227,22 +227,9 @@ def deserialize(config, custom_objects: dict | None = None):
 
 def get(identifier):
     """A regularizer from a name (``'l2'``), config dict, instance or callable."""
-    from lamina.utils.serialization import catalogue_objects, lookup_name
+    from lamina.utils.serialization import catalogue_get
 
-    if identifier is None:
-        return None
-    if isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str):
-        names = {k: v for k, v in ALL_OBJECTS_DICT.items() if v is not Regularizer}
-        return lookup_name("regularizer", identifier, catalogue_objects(names))()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return catalogue_get("regularizer", identifier, ALL_OBJECTS_DICT, Regularizer, deserialize)
 
 
 __all__ = [

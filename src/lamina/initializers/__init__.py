@@ -127,18 +127,8 @@ def deserialize(config, custom_objects: dict | None = None):
 def get(identifier):
     """An initializer from a name (``'glorot_uniform'``), config, class, instance, callable
     or array (which becomes the initial value)."""
-    from lamina.utils.serialization import catalogue_objects, lookup_name
+    from lamina.utils.serialization import catalogue_get
 
-    if identifier is None:
-        return None
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        names = {k: v for k, v in ALL_OBJECTS_DICT.items() if v is not Initializer}
-        cls = lookup_name("initializer", identifier, catalogue_objects(names))
-        return cls() if isinstance(cls, type) else cls
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
     if isinstance(identifier, (Tensor, np.ndarray, np.generic)):
         value = np.asarray(identifier._value if isinstance(identifier, Tensor) else identifier)
 
@@ -153,12 +143,7 @@ def get(identifier):
             return Tensor(value.astype(_dtype(dtype)))
 
         return initialize_fn
-    if isinstance(identifier, type):
-        if issubclass(identifier, Initializer):
-            return identifier()
-    elif callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return catalogue_get("initializer", identifier, ALL_OBJECTS_DICT, Initializer, deserialize)
 
 
 __all__ = [

@@ -137,6 +137,25 @@ def lookup_name(kind: str, name: str, objects: dict, **error):
     return obj
 
 
+def catalogue_get(kind: str, identifier, objects: dict, base: type, deserialize):
+    """Keras's ``get`` for a catalogue of classes (initializers, regularizers, constraints):
+    None -> None; an instance of ``base`` as is; a name (any case) or a class -> a new
+    instance; a config dict -> ``deserialize(identifier)``; another callable as is."""
+    if identifier is None or isinstance(identifier, base):
+        return identifier
+    if isinstance(identifier, str):
+        names = {k: v for k, v in objects.items() if v is not base}
+        obj = lookup_name(kind, identifier, catalogue_objects(names))
+        return obj() if callable(obj) else obj
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, type):  # Keras instantiates any class given
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")
+
+
 def catalogue_objects(builtin: dict, custom_objects: dict | None = None) -> dict:
     """A catalogue's names with the registered objects and ``custom_objects`` on top."""
     return {**builtin, **_GLOBAL_CUSTOM_OBJECTS, **_scope_objects(), **(custom_objects or {})}
@@ -597,4 +616,5 @@ __all__ = [
     "unknown_name_error",
     "lookup_name",
     "catalogue_objects",
+    "catalogue_get",
 ]
