@@ -286,3 +286,35 @@ def test_tf_keras2_style_custom_train_step():
     h = model.fit(data, (data.sum(1) > 1.5).astype(int), batch_size=8, epochs=2, verbose=0)
     assert list(h.history) == ["loss", "accuracy"]
     assert all(0 <= v <= 1 for v in h.history["accuracy"])
+
+
+def test_keras3_style_custom_model_with_own_metric_trackers():
+    class Tracked(lamina.Model):
+        def __init__(self):
+            super().__init__()
+            self.d = layers.Dense(1)
+            self.tracker = lamina.metrics.Mean(name="custom_loss")
+
+        def call(self, x):
+            return self.d(x)
+
+        @property
+        def metrics(self):
+            return [self.tracker]
+
+        def train_step(self, data):
+            x, y = data
+            with lamina.GradientTape() as tape:
+                loss = lamina.reduce_mean(lamina.square(self(x, training=True) - y))
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+            self.tracker.update_state(loss)
+            return {"custom_loss": self.tracker.result()}
+
+    model = Tracked()
+    model.compile(optimizer=lamina.optimizers.SGD(0.1))
+    x = np.linspace(0, 1, 16).reshape(-1, 1).astype("float32")
+    h = model.fit(x, 2 * x, batch_size=4, epochs=3, verbose=0)
+    assert list(h.history) == ["custom_loss"]
+    # the tracker is reset every epoch: the epoch means decrease as the model learns
+    assert h.history["custom_loss"][2] < h.history["custom_loss"][0]

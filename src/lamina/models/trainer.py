@@ -265,6 +265,7 @@ class Trainer:
         return out
 
     def reset_metrics(self) -> None:
+        """Reset every metric (``model.metrics``, including ones a subclass lists)."""
         self._loss_tracker.reset_state()
         for t in self._output_loss_trackers:
             t.reset_state()
@@ -272,6 +273,11 @@ class Trainer:
         if spec is not None and spec.metric_objects:
             for _, _, obj, _ in spec.metric_objects:
                 obj.reset_state()
+        if type(self).metrics is not Trainer.metrics:
+            for m in self.metrics:
+                reset = getattr(m, "reset_state", None) or getattr(m, "reset_states", None)
+                if reset is not None:
+                    reset()
 
     def _assert_compiled(self, what: str) -> None:
         if not self._is_compiled:
