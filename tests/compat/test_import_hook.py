@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pickle
 import sys
 
 import pytest
@@ -168,6 +169,8 @@ def test_unsupported_error_is_a_module_not_found_error():
     assert isinstance(err, ModuleNotFoundError)
     assert err.name == "tensorflow.data.experimental"
     assert "(needed to import `tensorflow.data.experimental`)" in str(err)
+    again = pickle.loads(pickle.dumps(err))  # crosses process boundaries intact
+    assert str(again) == str(err) and again.requested == err.requested
 
 
 def test_enabled_context_manager_and_idempotent_install():

@@ -50,7 +50,8 @@ _KERAS_PREFIXES = (
 class UnsupportedModuleError(ModuleNotFoundError):
     """A ``keras``/``tensorflow`` module path that lamina has no counterpart for."""
 
-    def __init__(self, missing: str, requested: str, reason: str = "") -> None:
+    def __init__(self, missing: str, requested: str | None = None) -> None:
+        requested = requested or missing
         wanted = "" if requested == missing else f" (needed to import `{requested}`)"
         root = missing.split(".")[0]
         if root == "lamina":
@@ -61,11 +62,12 @@ class UnsupportedModuleError(ModuleNotFoundError):
                 f"is active, `{root}` is served by lamina, which does not implement this part "
                 "of the API."
             )
-        if reason:
-            message += f" {reason}"
         super().__init__(message, name=requested)
         self.missing = missing
         self.requested = requested
+
+    def __reduce__(self):
+        return (type(self), (self.missing, self.requested))
 
 
 def _under(name: str, prefix: str) -> bool:
