@@ -323,3 +323,20 @@ def test_star_import_lists_real_names():
     for mod in (lamina.losses, lamina.activations):
         for name in mod.__all__:
             assert hasattr(mod, name), name
+
+
+def test_sparse_top_k_follows_tf_in_top_k():
+    # tf.math.in_top_k (TensorFlow 2.21): ties at the boundary are in, labels outside
+    # [0, n) and non-finite target scores are out
+    p = np.array(
+        [[0.1, 0.5, 0.5, 0.2], [0.3, 0.3, 0.3, 0.1], [np.nan, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]]
+        + [[0.4, 0.3, 0.2, 0.1]],
+        "float32",
+    )
+    labels = np.array([2, 3, 0, 7, -1])
+    for k, want in [(1, [1, 0, 0, 0, 0]), (3, [1, 0, 0, 0, 0]), (4, [1, 1, 0, 0, 0])]:
+        got = M.sparse_top_k_categorical_accuracy(labels, p, k=k).numpy()
+        np.testing.assert_array_equal(got, np.asarray(want, "float32"))
+    onehot = np.eye(4, dtype="float32")[[2, 3]]
+    got = M.top_k_categorical_accuracy(onehot, p[:2], k=1).numpy()
+    np.testing.assert_array_equal(got, [1.0, 0.0])
