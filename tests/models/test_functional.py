@@ -318,3 +318,28 @@ def test_keras3_style_custom_model_with_own_metric_trackers():
     assert list(h.history) == ["custom_loss"]
     # the tracker is reset every epoch: the epoch means decrease as the model learns
     assert h.history["custom_loss"][2] < h.history["custom_loss"][0]
+
+
+def test_train_step_receives_x_alone_when_fit_has_no_targets():
+    seen = []
+
+    class Unsupervised(lamina.Model):
+        def __init__(self):
+            super().__init__()
+            self.d = layers.Dense(2)
+
+        def call(self, x):
+            return self.d(x)
+
+        def train_step(self, data):
+            seen.append(type(data).__name__)
+            with lamina.GradientTape() as tape:
+                loss = lamina.reduce_mean(lamina.square(self(data, training=True)))
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+            return {"loss": loss}
+
+    model = Unsupervised()
+    model.compile(optimizer="sgd")
+    h = model.fit(np.ones((8, 3)), batch_size=4, epochs=1, verbose=0)
+    assert seen == ["Tensor", "Tensor"] and list(h.history) == ["loss"]

@@ -111,6 +111,16 @@ def build_tape_step(model):
     return step
 
 
+def pack_data(x, y=None, sample_weight=None):
+    """What Keras hands ``train_step``/``test_step``: ``x`` alone (a tuple ``(x,)`` for
+    several inputs), ``(x, y)`` or ``(x, y, sample_weight)``."""
+    if y is None and sample_weight is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
 def build_custom_step(model):
     """A step calling the user's overridden ``model.train_step(data)``; returns its logs."""
 
@@ -119,14 +129,8 @@ def build_custom_step(model):
         yin = None
         if y is not None:
             yin = [Tensor(a) for a in y] if isinstance(y, list) else Tensor(y)
-        data = (
-            (xin,)
-            if yin is None
-            else (xin, yin)
-            if sample_weight is None
-            else (xin, yin, Tensor(sample_weight))
-        )
-        logs = model.train_step(data)
+        sw = None if sample_weight is None else Tensor(sample_weight)
+        logs = model.train_step(pack_data(xin, yin, sw))
         return logs
 
     return step

@@ -21,6 +21,7 @@ from lamina.models.train_step import (
     build_predict_fn,
     build_tape_step,
     compute_total_loss,
+    pack_data,
     to_numpy_outputs,
 )
 
@@ -1015,7 +1016,7 @@ class Trainer:
 
                 xb = Tensor(xs[0]) if len(xs) == 1 else [Tensor(a) for a in xs]
                 yb = None if not ys else Tensor(ys[0]) if len(ys) == 1 else [Tensor(a) for a in ys]
-                data = (xb, yb) if sw is None else (xb, yb, Tensor(sw))
+                data = pack_data(xb, yb, None if sw is None else Tensor(sw))
                 logs = {
                     k: _f32(v) if _is_number(v) else v
                     for k, v in dict(self.test_step(data) or {}).items()
