@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import inspect
-import types
 
-from lamina.layers.layer import Layer, _flatten
+from lamina.layers.layer import Layer
 
 
 class Lambda(Layer):
@@ -137,9 +136,4 @@ def _params(fn) -> set:
         return set()
 
 
-def _is_lambda(fn) -> bool:
-    return isinstance(fn, types.LambdaType) and fn.__name__ == "<lambda>"
-
-
 __all__ = ["Lambda"]
-_ = _flatten

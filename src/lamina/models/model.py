@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lamina.autodiff.tensor import Tensor, TensorShape
+from lamina.autodiff.tensor import Tensor
 from lamina.layers.input_layer import InputLayer
 from lamina.layers.layer import (
     KerasTensor,
@@ -753,4 +753,3 @@ def _inbound_calls(inbound) -> list:
 
 
 __all__ = ["Model", "layer_from_config"]
-_ = TensorShape
