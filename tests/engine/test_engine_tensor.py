@@ -299,3 +299,12 @@ def test_tensor_shape_helpers():
     with pytest.raises(ValueError, match="rank 3"):
         s.with_rank(3)
     assert tf.saturate_cast([300.0, -5.0], tf.uint8).numpy().tolist() == [255, 0]
+
+
+def test_numpy_operands_adopt_the_tensor_dtype():
+    i = tf.constant([1, 2])
+    assert tf.add(i, np.array([1.0, 2.0])).dtype == tf.int32  # integral floats: as TensorFlow
+    with pytest.raises(TypeError, match="without losing their fractions"):
+        tf.add(i, np.array([1.5, 2.0]))
+    assert (tf.constant([1.0, 2.0]) + np.array([1, 2])).dtype == tf.float32
+    assert (np.float64(2.0) * tf.constant([1.0])).dtype == tf.float32

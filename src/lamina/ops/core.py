@@ -138,11 +138,16 @@ def _float_into_int(op: str, value: float, t: Tensor) -> TypeError:
 def _scalar_dtype(value, dtype: np.dtype):
     """The dtype a non-Tensor operand converts to when it meets a tensor of ``dtype``."""
     if (
-        isinstance(value, np.ndarray)
-        and value.dtype.kind != dtype.kind
-        and not (value.dtype.kind in "iub" and dtype.kind == "f")
+        dtype.kind in "iu"
+        and isinstance(value, (np.ndarray, np.floating))
+        and np.asarray(value).dtype.kind == "f"
+        and not np.all(np.mod(value, 1) == 0)
     ):
-        return None if dtype.kind in "iu" and value.dtype.kind == "f" else dtype
+        raise TypeError(
+            f"Cannot convert the float values {_short(value)} to a tensor of dtype "
+            f"{dtype.name} without losing their fractions. Cast the integer tensor to a float "
+            "type first, e.g. lamina.cast(x, 'float32')."
+        )
     return dtype
 
 
