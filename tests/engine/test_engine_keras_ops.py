@@ -35,3 +35,17 @@ def test_numpy_style_names():
     assert ops.convert_to_numpy(tf.constant([1, 2])).tolist() == [1, 2]
     assert ops.one_hot(np.array([0, 2]), 3).numpy().tolist() == [[1, 0, 0], [0, 0, 1]]
     np.testing.assert_allclose(ops.gelu(X), tf.nn.gelu(X, approximate=True), rtol=1e-6)
+
+
+def test_keras_control_flow_and_numpy_extras():
+    assert ops.fori_loop(0, 4, lambda i, v: v + i, 0) == 6
+    carry, ys = ops.scan(lambda c, x: (c + x, c * x), 0.0, np.array([1.0, 2.0, 3.0]))
+    assert float(carry) == 6.0 and ys.numpy().tolist() == [0.0, 2.0, 9.0]
+    assert ops.switch(1, [lambda x: x, lambda x: -x], 3) == -3
+    assert ops.cond(True, lambda: 1, lambda: 2) == 1
+    assert ops.diff(np.array([1.0, 4.0, 9.0])).numpy().tolist() == [3.0, 5.0]
+    np.testing.assert_allclose(ops.logaddexp(0.0, 0.0), np.log(2.0), rtol=1e-6)
+    assert float(ops.median(np.array([1.0, 3.0, 2.0]))) == 2.0
+    assert ops.segment_sum(np.array([1.0, 2.0, 3.0]), [0, 0, 1]).numpy().tolist() == [3.0, 3.0]
+    u, s, vh = ops.svd(np.eye(2))
+    assert s.numpy().tolist() == [1.0, 1.0]

@@ -748,3 +748,195 @@ __all__ += [
     "less",
     "less_equal",
 ]
+
+
+# --- Keras 3 control flow -------------------------------------------------------------------
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def switch(index, branches, *operands):
+    i = builtins.min(builtins.max(int(index), 0), len(branches) - 1)
+    return branches[i](*operands)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """Keras 3 ``ops.while_loop``: ``loop_vars`` may be a tuple, list or single tensor."""
+    from lamina.ops.control import while_loop as _wl
+
+    return _wl(cond, body, loop_vars, maximum_iterations=maximum_iterations)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    val = init_val
+    for i in builtins.range(int(lower), int(upper)):
+        val = body_fun(i, val)
+    return val
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """Keras 3 ``ops.scan``: ``carry, y = f(carry, x)``; returns (carry, stacked ys)."""
+    if xs is None:
+        items = [None] * int(length)
+    else:
+        items = _a.unstack(_t(xs))
+    if reverse:
+        items = items[::-1]
+    carry, ys = init, []
+    for x in items:
+        carry, y = f(carry, x)
+        ys.append(y)
+    if reverse:
+        ys = ys[::-1]
+    stacked = _a.stack(ys) if ys and ys[0] is not None else None
+    return carry, stacked
+
+
+def map(f, xs):  # noqa: A001  (keras.ops.map)
+    return _a.stack([f(x) for x in _a.unstack(_t(xs))])
+
+
+def vectorized_map(function, elements):
+    return _a.map_fn(function, elements)
+
+
+def custom_gradient(f):
+    from lamina.autodiff.eager import custom_gradient as _cg
+
+    return _cg(f)
+
+
+# --- more NumPy-style functions -------------------------------------------------------------
+def diff(a, n=1, axis=-1) -> Tensor:
+    t = _t(a)
+    ax = int(axis) % t.ndim
+    for _ in builtins.range(int(n)):
+        m = t._value.shape[ax]
+        hi = (builtins.slice(None),) * ax + (builtins.slice(1, m),)
+        lo = (builtins.slice(None),) * ax + (builtins.slice(0, m - 1),)
+        t = _core.subtract(_a.getitem(t, hi), _a.getitem(t, lo))
+    return t
+
+
+def logaddexp(x1, x2) -> Tensor:
+    a, b = _promote(x1, x2, "logaddexp")
+    return _r.reduce_logsumexp(_a.stack([_t(a), _t(b)]), axis=0)
+
+
+def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False) -> Tensor:
+    return Tensor(
+        np.isclose(_to_array(x1), _to_array(x2), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    )
+
+
+def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False) -> Tensor:
+    return Tensor(
+        np.asarray(
+            np.allclose(_to_array(x1), _to_array(x2), rtol=rtol, atol=atol, equal_nan=equal_nan)
+        )
+    )
+
+
+def nonzero(x) -> tuple:
+    return tuple(Tensor(i.astype(np.int32)) for i in np.nonzero(_to_array(x)))
+
+
+def median(x, axis=None, keepdims=False) -> Tensor:
+    v = _to_array(x)
+    return Tensor(
+        np.asarray(np.median(v, axis=axis, keepdims=keepdims)).astype(
+            v.dtype if v.dtype.kind == "f" else np.float32
+        )
+    )
+
+
+def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
+    v = _to_array(x)
+    out = np.quantile(v, _to_array(q), axis=axis, method=method, keepdims=keepdims)
+    return Tensor(np.asarray(out).astype(v.dtype if v.dtype.kind == "f" else np.float32))
+
+
+def digitize(x, bins) -> Tensor:
+    return Tensor(np.digitize(_to_array(x), _to_array(bins)).astype(np.int32))
+
+
+def bincount(x, weights=None, minlength=0, sparse=False) -> Tensor:
+    return _r.bincount(x, weights=weights, minlength=minlength)
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None) -> Tensor:
+    return _l.cross(x1, x2)
+
+
+def segment_sum(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    if num_segments is None:
+        return _r.segment_sum(data, segment_ids)
+    return _a.unsorted_segment_sum(data, segment_ids, num_segments)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    return _r.unsorted_segment_max(data, segment_ids, num_segments)
+
+
+def rsqrt(x) -> Tensor:
+    return _e.rsqrt(x)
+
+
+def inv(x) -> Tensor:
+    return _l.inv(x)
+
+
+def det(x) -> Tensor:
+    return _l.det(x)
+
+
+def solve(a, b) -> Tensor:
+    return _l.solve(a, b)
+
+
+def cholesky(x) -> Tensor:
+    return _l.cholesky(x)
+
+
+def qr(x, mode="reduced"):
+    return _l.qr(x, full_matrices=mode == "complete")
+
+
+def svd(x, full_matrices=True, compute_uv=True):
+    """NumPy order: (u, s, vh)."""
+    v = _to_array(x)
+    if not compute_uv:
+        return Tensor(np.linalg.svd(v, compute_uv=False))
+    u, s, vh = np.linalg.svd(v, full_matrices=full_matrices)
+    return Tensor(u), Tensor(s), Tensor(vh)
+
+
+__all__ += [
+    "cond",
+    "switch",
+    "while_loop",
+    "fori_loop",
+    "scan",
+    "map",
+    "vectorized_map",
+    "custom_gradient",
+    "diff",
+    "logaddexp",
+    "isclose",
+    "allclose",
+    "nonzero",
+    "median",
+    "quantile",
+    "digitize",
+    "bincount",
+    "cross",
+    "segment_sum",
+    "segment_max",
+    "rsqrt",
+    "inv",
+    "det",
+    "solve",
+    "cholesky",
+    "qr",
+    "svd",
+]
