@@ -360,3 +360,16 @@ def test_predict_is_silent_by_default_and_shows_a_bar_when_asked(capsys):
     assert capsys.readouterr().out == ""
     model.predict(x, verbose=1)
     assert "4/4 [==============================]" in capsys.readouterr().out
+
+
+def test_custom_batch_mean_metric_is_averaged_over_requested_batches():
+    x, y = binary_data(100)
+    seen = []
+
+    def batch_size_metric(y_true, y_pred):
+        seen.append(int(y_pred.shape[0]))
+        return lamina.reduce_mean(y_pred)
+
+    model = frozen_model(metrics=(batch_size_metric,))
+    model.evaluate(x, y, batch_size=32, verbose=0)
+    assert seen == [32, 32, 32, 4]

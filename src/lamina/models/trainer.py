@@ -1056,14 +1056,34 @@ class Trainer:
         return logs
 
     def _mean_reduced_losses(self) -> bool:
-        """True when every loss averages over the batch (then batch size cannot change it)."""
+        """True when batch size cannot change what evaluation reports: every loss averages
+        over the batch and every metric is a built-in one accumulating over samples (a user's
+        metric function returning one value per batch would average batch means instead)."""
         spec = self._compiled
         if spec is None or spec.losses is None:
             return False
-        return all(
+        if not all(
             loss is None or getattr(loss, "reduction", None) in ("sum_over_batch_size", "auto")
             for loss in spec.losses
-        )
+        ):
+            return False
+        for specs in spec.metric_specs or []:
+            for ident, _ in specs:
+                if isinstance(ident, (str, dict)):
+                    continue  # a built-in name
+                owner = (
+                    ident
+                    if isinstance(ident, type)
+                    or callable(ident)
+                    and not hasattr(ident, "update_state")
+                    else type(ident)
+                )
+                fn = getattr(ident, "_fn", None)
+                for part in (owner, fn):
+                    module = getattr(part, "__module__", "") or ""
+                    if part is not None and not module.startswith("lamina."):
+                        return False
+        return True
 
     def evaluate(
         self,
