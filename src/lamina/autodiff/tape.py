@@ -217,7 +217,14 @@ class GradientTape:
             results.append(g)
         return _unflatten(sources, results)
 
-    def jacobian(self, target, sources, unconnected_gradients: str = "none"):
+    def jacobian(
+        self,
+        target,
+        sources,
+        unconnected_gradients: str = "none",
+        parallel_iterations=None,
+        experimental_use_pfor: bool = True,
+    ):
         """Full Jacobian d target[i...] / d source[j...], by one backward pass per element."""
         from lamina import ops
 
@@ -252,7 +259,14 @@ class GradientTape:
                 )
         return _unflatten(sources, out)
 
-    def batch_jacobian(self, target, source, unconnected_gradients: str = "none"):
+    def batch_jacobian(
+        self,
+        target,
+        source,
+        unconnected_gradients: str = "none",
+        parallel_iterations=None,
+        experimental_use_pfor: bool = True,
+    ):
         """Per-example Jacobians: result[b] = d target[b] / d source[b] (shapes (B, ...))."""
         full = self.jacobian(target, source, unconnected_gradients=unconnected_gradients)
         if full is None:
