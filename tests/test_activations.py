@@ -221,3 +221,27 @@ def test_newer_keras_3_activations(name):
     out = calls.get(name, lambda: getattr(A, name)(X))()
     np.testing.assert_allclose(out.numpy(), REF3[name], rtol=2e-6, atol=1e-7)
     assert np.allclose(A.sparsemax(M4).numpy().sum(-1), 1.0)
+
+
+def test_rectifier_gradients_at_the_kinks_match_tensorflow():
+    # TensorFlow 2.21 / Keras 3.15: relu6 (and relu with max_value=6) pass no gradient at 0
+    # and 6; another max_value is a clip, which passes it at the cap
+    x = lamina.Variable(np.array([0.0, 6.0, 5.0, 3.0, -1.0], "float32"))
+    cases = [
+        (A.relu6, [0, 0, 1, 1, 0]),
+        (lambda t: A.relu(t, max_value=6.0), [0, 0, 1, 1, 0]),
+        (lambda t: A.relu(t, max_value=5.0), [0, 0, 1, 1, 0]),
+        (lambda t: A.relu(t, negative_slope=0.1, max_value=5.0), [0, 0, 1, 1, 0.1]),
+        (lambda t: A.leaky_relu(t, negative_slope=0.3), [0.3, 1, 1, 1, 0.3]),
+        (A.elu, [np.exp(0.0), 1, 1, 1, np.exp(-1.0)]),
+    ]
+    for fn, want in cases:
+        with lamina.GradientTape() as tape:
+            y = fn(x)
+        np.testing.assert_allclose(tape.gradient(y, x).numpy(), want, rtol=1e-6)
+    # softsign's gradient is the closed form 1 / (1 + |x|)^2, as tf.nn.softsign's
+    with lamina.GradientTape() as tape:
+        y = A.softsign(x)
+    np.testing.assert_array_equal(
+        tape.gradient(y, x).numpy(), (1 / np.square(1 + np.abs(x.numpy()))).astype("float32")
+    )

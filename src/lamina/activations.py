@@ -18,6 +18,8 @@ import numpy as np
 from lamina.autodiff.tape import record
 from lamina.autodiff.tensor import Tensor
 from lamina.losses import _ops as K
+from lamina.ops import nn
+from lamina.ops.elementwise import softsign as softsign_op
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -68,8 +70,11 @@ def relu(
         max_value = _num(max_value, "max_value", "relu")
         if max_value < 0:
             raise ValueError(f"relu: `max_value` must be >= 0, received {max_value!r}.")
-    if alpha == 0 and max_value is None and threshold == 0:
-        return K.relu(x)
+    if alpha == 0 and threshold == 0:
+        if max_value is None:
+            return K.relu(x)
+        if max_value == 6:  # as Keras: tf.nn.relu6, whose gradient at 6 is 0
+            return nn.relu6(x)
     v = x._value
     dt = v.dtype
     alpha_v, thr = np.asarray(alpha, dt), np.asarray(threshold, dt)
@@ -91,40 +96,19 @@ def relu(
 
 
 def relu6(x) -> Tensor:
-    """``min(max(x, 0), 6)``."""
-    return relu(x, max_value=6.0)
+    """``min(max(x, 0), 6)``; no gradient at 0 and 6, as ``tf.nn.relu6``."""
+    return nn.relu6(_x(x))
 
 
 def leaky_relu(x, negative_slope: float = 0.2, alpha: float | None = None) -> Tensor:
     """``x`` for positive inputs, ``negative_slope * x`` otherwise."""
-    x = _x(x)
     slope = _num(negative_slope if alpha is None else alpha, "negative_slope", "leaky_relu")
-    v = x._value
-    pos = v > 0
-    s = np.asarray(slope, v.dtype)
-    d = np.where(pos, np.ones((), v.dtype), s)
-    return record(
-        np.where(pos, v, v * s).astype(v.dtype, copy=False),
-        (x,),
-        lambda g: (K.multiply(g, K.const(d, g)),),
-    )
+    return nn.leaky_relu(_x(x), alpha=slope)
 
 
 def elu(x, alpha: float = 1.0) -> Tensor:
     """``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise."""
-    x = _x(x)
-    a = _num(alpha, "alpha", "elu")
-    v = x._value
-    pos = v > 0
-    av = np.asarray(a, v.dtype)
-    out_v = np.where(pos, v, av * np.expm1(np.minimum(v, 0))).astype(v.dtype, copy=False)
-
-    def vjp(g):
-        # d/dx = 1 (x > 0) or alpha * exp(x) = out + alpha
-        return (K.where(pos, g, K.multiply(g, K.add(out, K.const(a, out)))),)
-
-    out = record(out_v, (x,), vjp)
-    return out
+    return nn.elu(_x(x), alpha=_num(alpha, "alpha", "elu"))
 
 
 def selu(x) -> Tensor:
@@ -203,8 +187,7 @@ def softplus(x) -> Tensor:
 
 def softsign(x) -> Tensor:
     """``x / (1 + |x|)``."""
-    x = _x(x)
-    return K.divide(x, K.add(K.abs(x), K.const(1.0, x)))
+    return softsign_op(_x(x))
 
 
 def silu(x, beta: float = 1.0) -> Tensor:
