@@ -818,9 +818,10 @@ class Layer:
 
     # --- config ----------------------------------------------------------------------------
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
-        if self._batch_input_shape is not None:
+        config = {"name": self.name, "trainable": self.trainable}
+        if self._batch_input_shape is not None:  # tf.keras 2.x puts it before the dtype
             config["batch_input_shape"] = tuple(self._batch_input_shape)
+        config["dtype"] = self.dtype
         if self._activity_regularizer is not None and "activity_regularizer" not in config:
             config["activity_regularizer"] = _serialize(self._activity_regularizer)
         own = _init_params(type(self))
