@@ -174,7 +174,8 @@ def _sample_weight_array(sample_weight, values_shape: tuple, dtype) -> np.ndarra
     elif len(vs) == sw.ndim + 1 and vs[-1] == 1 and sw.ndim == 1:
         sw = sw[..., None]
     try:
-        np.broadcast_shapes(sw.shape, vs)
+        if sw.shape != vs:
+            np.broadcast_shapes(sw.shape, vs)
     except ValueError:
         raise ValueError(
             f"`sample_weight` of shape {sw.shape} does not match the per-sample losses of "
@@ -248,12 +249,12 @@ def reduce_weighted_np(values: np.ndarray, sample_weight, reduction) -> tuple:
         if sw is not None:
             g = np.broadcast_to(g * sw, values.shape)
         return weighted, np.array(g)
-    total = np.sum(weighted)
+    total = np.add.reduce(weighted, axis=None)
     if reduction == "sum":
         gs = one
         value = total
     elif reduction == "mean_with_sample_weight" and sw is not None:
-        divisor = np.sum(np.broadcast_to(sw, sw.shape)).astype(dtype)
+        divisor = np.add.reduce(sw, axis=None).astype(dtype)
         if divisor == 0:
             return np.zeros((), dtype), np.zeros(values.shape, dtype)
         value = np.true_divide(total, divisor)
@@ -265,10 +266,12 @@ def reduce_weighted_np(values: np.ndarray, sample_weight, reduction) -> tuple:
         nn = np.asarray(n, dtype)
         value = np.true_divide(total, nn)
         gs = np.true_divide(one, nn)
-    g = np.broadcast_to(gs, values.shape)
-    if sw is not None:
-        g = np.broadcast_to(np.multiply(g, sw), values.shape)
-    return value, np.array(g)
+    if sw is None:
+        return value, np.full(values.shape, gs, dtype)
+    g = np.multiply(gs, sw)
+    if g.shape != values.shape:
+        g = np.array(np.broadcast_to(g, values.shape))
+    return value, g
 
 
 class LossFunctionWrapper(Loss):
