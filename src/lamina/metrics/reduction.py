@@ -32,7 +32,8 @@ def samplewise(values: np.ndarray, sample_weight, dtype) -> tuple[np.ndarray, np
         if values.ndim > sw.ndim:
             values = np.mean(values, axis=tuple(range(sw.ndim, values.ndim)), dtype=dtype)
         try:
-            sw = np.broadcast_to(sw, values.shape)
+            if sw.shape != values.shape:
+                sw = np.broadcast_to(sw, values.shape)
         except ValueError:
             raise ValueError(
                 f"`sample_weight` of shape {sw.shape} cannot be broadcast to the metric "
