@@ -16,9 +16,9 @@ from lamina.autodiff.tensor import Tensor
 
 
 def _float_str(x, short: int, long: int, cast) -> str:
-    s = "%.*g" % (short, x)
+    s = f"{x:.{short}g}"
     if cast(float(s)) != cast(x):
-        s = "%.*g" % (long, x)
+        s = f"{x:.{long}g}"
     return s
 
 
