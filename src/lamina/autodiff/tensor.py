@@ -138,6 +138,14 @@ class Tensor:
     def get_shape(self) -> TensorShape:
         return self.shape
 
+    def set_shape(self, shape) -> None:
+        """Check ``shape`` is compatible (a tensor's shape is always fully known in lamina)."""
+        if not self.shape.is_compatible_with(shape):
+            raise ValueError(
+                f"Tensor's shape {tuple(self._value.shape)} is not compatible with supplied "
+                f"shape {list(TensorShape(shape))}."
+            )
+
     def __array__(self, dtype=None, copy=None):
         v = self._value
         if dtype is not None and v.dtype != dtype:

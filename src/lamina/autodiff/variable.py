@@ -80,7 +80,7 @@ class Variable(Tensor):
                 )
 
     # --- mutation (in place: the buffer keeps its identity) ---------------------------
-    def assign(self, value, read_value: bool = True):
+    def assign(self, value, use_locking=False, name=None, read_value: bool = True):
         v = value._value if isinstance(value, Tensor) else np.asarray(value)
         if v.shape != self._value.shape:
             try:
@@ -93,7 +93,7 @@ class Variable(Tensor):
         np.copyto(self._value, v, casting="unsafe")
         return self if read_value else None
 
-    def assign_add(self, delta, read_value: bool = True):
+    def assign_add(self, delta, use_locking=False, name=None, read_value: bool = True):
         d = delta._value if isinstance(delta, Tensor) else delta
         try:
             np.add(self._value, d, out=self._value, casting="unsafe")
@@ -101,7 +101,7 @@ class Variable(Tensor):
             raise self._shape_error("assign_add", d) from None
         return self if read_value else None
 
-    def assign_sub(self, delta, read_value: bool = True):
+    def assign_sub(self, delta, use_locking=False, name=None, read_value: bool = True):
         d = delta._value if isinstance(delta, Tensor) else delta
         try:
             np.subtract(self._value, d, out=self._value, casting="unsafe")
@@ -167,7 +167,7 @@ class _VariableSlice(Tensor):
         self._var = var
         self._key = key
 
-    def assign(self, value, read_value: bool = True):
+    def assign(self, value, use_locking=False, name=None, read_value: bool = True):
         v = value._value if isinstance(value, Tensor) else np.asarray(value)
         try:
             self._var._value[self._key] = v
@@ -178,10 +178,10 @@ class _VariableSlice(Tensor):
             ) from None
         return self._var if read_value else None
 
-    def assign_add(self, delta, read_value: bool = True):
+    def assign_add(self, delta, use_locking=False, name=None, read_value: bool = True):
         d = delta._value if isinstance(delta, Tensor) else np.asarray(delta)
-        return self.assign(self._var._value[self._key] + d, read_value)
+        return self.assign(self._var._value[self._key] + d, read_value=read_value)
 
-    def assign_sub(self, delta, read_value: bool = True):
+    def assign_sub(self, delta, use_locking=False, name=None, read_value: bool = True):
         d = delta._value if isinstance(delta, Tensor) else np.asarray(delta)
-        return self.assign(self._var._value[self._key] - d, read_value)
+        return self.assign(self._var._value[self._key] - d, read_value=read_value)
