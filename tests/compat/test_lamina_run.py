@@ -483,3 +483,21 @@ def test_output_style_reproduces_older_keras_output(tmp_path):
     proc = lamina_run("--output-style", "keras9", script, cwd=tmp_path)
     assert proc.returncode == 2
     assert "--output-style: Unknown output style 'keras9'" in proc.stderr
+
+
+def test_notebooks_without_ipython_installed_get_an_install_hint(tmp_path):
+    nb_path = write_notebook(tmp_path / "nb.ipynb", "print('ran')")
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.modules["IPython"] = None  # as if IPython were not installed
+        from lamina.cli import main
+        sys.exit(main(["run", {str(nb_path)!r}]))
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2
+    assert "running notebooks needs IPython, which is not installed" in proc.stderr
+    assert "pip install 'lamina[notebook]'" in proc.stderr

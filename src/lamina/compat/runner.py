@@ -177,10 +177,26 @@ def _exit_status(e: SystemExit) -> int:
 
 
 # --- notebooks --------------------------------------------------------------------------------
+def _need_notebook_packages() -> None:
+    missing = []
+    for name in ("nbformat", "IPython"):
+        try:
+            __import__(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise RunError(
+            f"running notebooks needs {' and '.join(missing)}, "
+            f"which {'is' if len(missing) == 1 else 'are'} not installed: "
+            "pip install 'lamina[notebook]' (scripts run without them)"
+        )
+
+
 def read_notebook(path: Path):
     """The notebook at ``path`` as an nbformat v4 node; :class:`RunError` if it is not one."""
     import json
 
+    _need_notebook_packages()
     import nbformat
 
     try:
