@@ -50,13 +50,13 @@ def _invert(a):
 
 def install() -> None:
     T = Tensor
-    T.__add__ = lambda a, b: core.add(a, b)
+    T.__add__ = core.add  # (x, y, name=None): bound directly, no extra call
     T.__radd__ = _swap(core.add)
-    T.__sub__ = lambda a, b: core.subtract(a, b)
+    T.__sub__ = core.subtract
     T.__rsub__ = _swap(core.subtract)
-    T.__mul__ = lambda a, b: core.multiply(a, b)
+    T.__mul__ = core.multiply
     T.__rmul__ = _swap(core.multiply)
-    T.__truediv__ = lambda a, b: core.divide(a, b)
+    T.__truediv__ = core.divide
     T.__rtruediv__ = _swap(core.divide)
     T.__floordiv__ = lambda a, b: elementwise.floordiv(a, b)
     T.__rfloordiv__ = _swap(elementwise.floordiv)
@@ -64,15 +64,15 @@ def install() -> None:
     T.__rmod__ = _swap(elementwise.floormod)
     T.__pow__ = lambda a, b: elementwise.pow(a, b)
     T.__rpow__ = _swap(elementwise.pow)
-    T.__matmul__ = lambda a, b: core.matmul(a, b)
+    T.__matmul__ = core.matmul
     T.__rmatmul__ = _swap(core.matmul)
-    T.__neg__ = lambda a: core.negative(a)
+    T.__neg__ = core.negative
     T.__pos__ = lambda a: a
     T.__abs__ = lambda a: elementwise.abs(a)
-    T.__lt__ = lambda a, b: comparison.less(a, b)
-    T.__le__ = lambda a, b: comparison.less_equal(a, b)
-    T.__gt__ = lambda a, b: comparison.greater(a, b)
-    T.__ge__ = lambda a, b: comparison.greater_equal(a, b)
+    T.__lt__ = comparison.less
+    T.__le__ = comparison.less_equal
+    T.__gt__ = comparison.greater
+    T.__ge__ = comparison.greater_equal
     T.__eq__ = _eq
     T.__ne__ = _ne
     T.__hash__ = lambda a: id(a)
