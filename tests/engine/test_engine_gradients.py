@@ -479,3 +479,82 @@ def test_indexing_gradients_hypothesis(shape_key):
     shape, key = shape_key
     key = tuple(tf.constant(k) if isinstance(k, list) else k for k in key)
     check_grad(lambda t: t[key] * 1.5, np.arange(float(np.prod(shape))).reshape(shape))
+
+
+# --- the rest of the catalogue ------------------------------------------------------------
+def _spd2():
+    return np.array([[3.0, 0.5], [0.5, 2.0]])
+
+
+MORE = [
+    ("log_poisson_loss", lambda c: tf.nn.log_poisson_loss(np.array([1.0, 2.0, 0.0]), c), [rnd(3)]),
+    ("xw_plus_b", tf.nn.xw_plus_b, [rnd(2, 3), rnd(3, 2), rnd(2)]),
+    (
+        "weighted_moments",
+        lambda x: tf.nn.weighted_moments(x, [0], np.array([[1.0], [2.0]])),
+        [rnd(2, 3)],
+    ),
+    ("crelu", tf.nn.crelu, [away(2, 3)]),
+    ("dropout_fixed_seed", lambda x: tf.nn.dropout(x, 0.5, seed=3), [rnd(4, 4)]),
+    ("segment_sqrt_n", lambda x: tf.math.unsorted_segment_sqrt_n(x, [0, 1, 0], 2), [rnd(3, 2)]),
+    ("cumulative_logsumexp", lambda x: tf.math.cumulative_logsumexp(x, axis=1), [rnd(2, 4)]),
+    (
+        "reverse_sequence",
+        lambda x: tf.reverse_sequence(x, [2, 3], seq_axis=1, batch_axis=0),
+        [rnd(2, 4)],
+    ),
+    ("strided_slice", lambda x: tf.strided_slice(x, [0, 3], [2, 0], [1, -2]), [rnd(2, 4)]),
+    ("space_to_depth", lambda x: tf.nn.space_to_depth(x, 2), [rnd(1, 4, 4, 1)]),
+    ("depth_to_space", lambda x: tf.nn.depth_to_space(x, 2), [rnd(1, 2, 2, 4)]),
+    ("scatter_nd", lambda u: tf.scatter_nd([[1], [3], [1]], u, [5]), [rnd(3)]),
+    (
+        "tensor_scatter_nd_add",
+        lambda x, u: tf.tensor_scatter_nd_add(x, [[0], [2]], u),
+        [rnd(3, 2), rnd(2, 2)],
+    ),
+    ("parallel_stack", lambda x, y: tf.parallel_stack([x, y]), [rnd(3), rnd(3)]),
+    ("map_fn", lambda x: tf.map_fn(lambda r: r * r, x), [rnd(3, 2)]),
+    (
+        "conv1d_transpose",
+        lambda x, f: tf.nn.conv1d_transpose(x, f, [1, 8, 2], 2),
+        [rnd(1, 4, 3), rnd(3, 2, 3)],
+    ),
+    (
+        "separable_conv2d",
+        lambda x, d, p: tf.nn.separable_conv2d(x, d, p, [1, 1, 1, 1], "SAME"),
+        [rnd(1, 3, 3, 2), rnd(2, 2, 2, 1), rnd(1, 1, 2, 2)],
+    ),
+    ("lstsq", tf.linalg.lstsq, [rnd(4, 2), rnd(4, 1)]),
+    ("triangular_solve", lambda b: tf.linalg.triangular_solve(_spd2(), b), [rnd(2, 2)]),
+    (
+        "cholesky_solve",
+        lambda b: tf.linalg.cholesky_solve(np.linalg.cholesky(_spd2()), b),
+        [rnd(2, 1)],
+    ),
+    ("set_diag", lambda x, d: tf.linalg.set_diag(x, d), [rnd(2, 2), rnd(2)]),
+    ("linalg_normalize", lambda x: tf.linalg.normalize(x, axis=1)[0], [rnd(2, 3)]),
+    ("matrix_transpose", tf.linalg.matrix_transpose, [rnd(2, 3, 4)]),
+    ("keras_diff", kops.diff, [rnd(5)]),
+    ("keras_logaddexp", kops.logaddexp, [rnd(3), rnd(3)]),
+    ("keras_vdot", kops.vdot, [rnd(2, 2), rnd(2, 2)]),
+    (
+        "keras_hstack_vstack",
+        lambda x: kops.vstack([kops.hstack([x, x]), kops.hstack([x, x])]),
+        [rnd(3)],
+    ),
+    ("keras_flip_swap", lambda x: kops.swapaxes(kops.flip(x, 0), 0, 1), [rnd(2, 3)]),
+    ("keras_log2_log10", lambda x: kops.log2(x) + kops.log10(x), [rnd(3, lo=0.5)]),
+    (
+        "keras_power_arctan2",
+        lambda x, y: kops.power(x, y) + kops.arctan2(x, y),
+        [rnd(3, lo=0.5), rnd(3, lo=0.5)],
+    ),
+    ("keras_normalize", kops.normalize, [rnd(2, 3)]),
+    ("keras_append_ravel", lambda x: kops.append(kops.ravel(x), x), [rnd(2, 2)]),
+    ("keras_repeat", lambda x: kops.repeat(x, 2, axis=1), [rnd(2, 2)]),
+]
+
+
+@pytest.mark.parametrize("name,fn,args", MORE, ids=[m[0] for m in MORE])
+def test_more_gradients(name, fn, args):
+    check_grad(fn, *args)

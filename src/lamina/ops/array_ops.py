@@ -763,4 +763,6 @@ __all__ += [
     "unravel_index",
     "histogram_fixed_width",
     "get_static_value",
+    "space_to_depth",
+    "depth_to_space",
 ]

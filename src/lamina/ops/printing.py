@@ -38,9 +38,7 @@ def _scalar(x) -> str:
 
 def _array(v: np.ndarray, edge: int, depth: int) -> str:
     n = v.shape[0]
-    idx = list(range(n)) if n <= 2 * edge else list(range(edge)) + [None] + list(
-        range(n - edge, n)
-    )
+    idx = list(range(n)) if n <= 2 * edge else list(range(edge)) + [None] + list(range(n - edge, n))
     if v.ndim == 1:
         return "[" + " ".join("..." if i is None else _scalar(v[i]) for i in idx) + "]"
     sep = "\n" * (v.ndim - 1) + " " * (depth + 1)
