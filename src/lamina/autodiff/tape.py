@@ -183,6 +183,8 @@ class GradientTape:
         for i, t in enumerate(targets):
             if not isinstance(t, Tensor):
                 t = ops.convert_to_tensor(t)
+            if not _is_float(t):
+                continue  # integer targets have no gradient, as TensorFlow
             g = ops.convert_to_tensor(seeds[i], dtype=t.dtype) if seeds else ops.ones_like(t)
             _accumulate(grads, t, g)
 
