@@ -175,7 +175,8 @@ def test_notebook_runs_cell_by_cell_with_magics_figures_and_saved_outputs(tmp_pa
         "!pip install tensorflow\n%pip install keras",
         "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2, 3]);",
         "%load_ext autoreload\n%autoreload 2\n%load_ext lamina\nimport sys\n"
-        "print('warning text', file=sys.stderr)\nprint(sys.argv[1:])",
+        "print('warning text', file=sys.stderr)\nprint(sys.argv[1:])\n"
+        "sys.stdout.buffer.write(b'raw bytes\\n'); sys.stdout.buffer.flush()",
         "",
     )
     saved = tmp_path / "out" / "executed.ipynb"
@@ -189,7 +190,7 @@ def test_notebook_runs_cell_by_cell_with_magics_figures_and_saved_outputs(tmp_pa
     assert "Out[1]: <lamina.Tensor: shape=(2,), dtype=float32" in out
     assert "Wall time:" in out and "Out[2]: 45" in out
     assert "skipped `!pip install tensorflow`" in out and "skipped `%pip install keras`" in out
-    assert "['a1']" in out
+    assert "['a1']" in out and "raw bytes" in out
     assert "tutorial.ipynb: 5 cells run" in out
     figure = tmp_path / "figs" / "cell4_1.png"
     assert figure.read_bytes().startswith(PNG_MAGIC)

@@ -318,6 +318,12 @@ class Tee(io.TextIOBase):
     def encoding(self):  # type: ignore[override]
         return getattr(self._stream, "encoding", "utf-8")
 
+    def __getattr__(self, name: str):
+        # ``buffer``, ``errors`` ... of the real stream (bytes written there are not recorded)
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
 
 def is_install_command(cmd: str) -> bool:
     """Whether a ``!cmd`` shell line installs packages (``pip install x``, ``python -m pip``)."""
