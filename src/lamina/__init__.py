@@ -101,6 +101,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Regularizer": ("lamina.regularizers", "Regularizer"),
     "load_model": ("lamina.models", "load_model"),
     "utils_set_random_seed": ("lamina.utils", "set_random_seed"),
+    "test": ("lamina.config", "test_namespace"),
     # TensorFlow 1/2 initializer spellings (tf.zeros_initializer() ...)
     "zeros_initializer": ("lamina.initializers", "Zeros"),
     "ones_initializer": ("lamina.initializers", "Ones"),

@@ -121,3 +121,23 @@ class optimizer:  # noqa: N801
 
 experimental_run_functions_eagerly = run_functions_eagerly
 experimental_functions_run_eagerly = functions_run_eagerly
+
+
+class test_namespace:  # noqa: N801  (served as ``lamina.test``, i.e. ``tf.test``)
+    """``tf.test``'s device queries, as notebooks use them to report the hardware."""
+
+    @staticmethod
+    def is_gpu_available(cuda_only: bool = False, min_cuda_compute_capability=None) -> bool:
+        return False
+
+    @staticmethod
+    def gpu_device_name() -> str:
+        return ""
+
+    @staticmethod
+    def is_built_with_cuda() -> bool:
+        return False
+
+    @staticmethod
+    def is_built_with_gpu_support() -> bool:
+        return False
