@@ -30,6 +30,7 @@ from conftest_course import (
     get_mse,
     get_slope,
     mnist_sample,
+    one_blas_thread,
     titanic,
     titanic_predictors,
     wages,
@@ -836,7 +837,8 @@ def test_digit_recognition_model(mnist, keras22, capsys):
     np.random.seed(10)
     model = digit_model(X, y)
     # Fit the model (the seed's Keras 2.0 ran its default of 10 epochs)
-    history = model.fit(X, y, validation_split=0.3, epochs=10)
+    with one_blas_thread():
+        history = model.fit(X, y, validation_split=0.3, epochs=10)
     out = capsys.readouterr().out
     assert out.startswith("Train on 1750 samples, validate on 750 samples\nEpoch 1/10\n")
     lines = final_lines(out)
