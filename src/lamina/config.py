@@ -39,11 +39,13 @@ def list_physical_devices(device_type: str | None = None) -> list[PhysicalDevice
 
 
 def list_logical_devices(device_type: str | None = None) -> list[LogicalDevice]:
+    """The logical devices: one CPU."""
     t = _check_type(device_type)
     return [LogicalDevice("/device:CPU:0", "CPU")] if t in (None, "CPU") else []
 
 
 def get_visible_devices(device_type: str | None = None) -> list[PhysicalDevice]:
+    """The devices lamina may use: the CPU."""
     return list_physical_devices(device_type)
 
 
@@ -53,11 +55,13 @@ def set_visible_devices(devices, device_type: str | None = None) -> None:
 
 
 def run_functions_eagerly(run_eagerly: bool) -> None:
+    """Record the flag (lamina always runs eagerly)."""
     global _run_eagerly
     _run_eagerly = bool(run_eagerly)
 
 
 def functions_run_eagerly() -> bool:
+    """The flag set by ``run_functions_eagerly``."""
     return _run_eagerly
 
 
@@ -66,6 +70,7 @@ def set_soft_device_placement(enabled: bool) -> None:
 
 
 def get_soft_device_placement() -> bool:
+    """Always True."""
     return True
 
 

@@ -44,6 +44,7 @@ def executing_eagerly() -> bool:
 
 
 def is_tensor(x) -> bool:
+    """True for lamina Tensors and Variables."""
     return isinstance(x, Tensor)
 
 
@@ -164,4 +165,5 @@ class name_scope:  # noqa: N801
 
 
 def no_op(name=None) -> None:
+    """Does nothing (``tf.no_op``)."""
     return None

@@ -48,19 +48,23 @@ def shape(input, out_type="int32", name=None) -> Tensor:
 
 
 def shape_n(input, out_type="int32", name=None) -> list:
+    """The shapes of several tensors."""
     return [shape(x, out_type) for x in input]
 
 
 def size(input, out_type="int32", name=None) -> Tensor:
+    """The number of elements, as a tensor."""
     return Tensor(np.asarray(_to_array(input).size, dtype=as_dtype(out_type)._np))
 
 
 def rank(input, name=None) -> Tensor:
+    """The number of axes, as a tensor."""
     return Tensor(np.asarray(_to_array(input).ndim, dtype=np.int32))
 
 
 # --- adding and removing axes -------------------------------------------------------------
 def expand_dims(input, axis, name=None) -> Tensor:
+    """Insert a size-1 axis at ``axis``."""
     x = _t(input)
     nd = x.ndim + 1
     a = int(axis._value) if isinstance(axis, Tensor) else int(axis)
@@ -71,6 +75,7 @@ def expand_dims(input, axis, name=None) -> Tensor:
 
 
 def squeeze(input, axis=None, name=None) -> Tensor:
+    """Remove size-1 axes (all, or those in ``axis``)."""
     x = _t(input)
     sx = x._value.shape
     if axis is None:
@@ -208,6 +213,7 @@ def _slice_vjp(shape_, dtype, key):
 
 
 def tile(input, multiples, name=None) -> Tensor:
+    """Repeat the whole tensor ``multiples[i]`` times along each axis."""
     x = _t(input)
     reps = _ints(multiples)
     if len(reps) != x.ndim:
@@ -243,6 +249,7 @@ def repeat(input, repeats, axis=None, name=None) -> Tensor:
 
 
 def transpose(a, perm=None, conjugate=False, name=None) -> Tensor:
+    """Permute the axes (reversed when ``perm`` is None)."""
     x = _t(a)
     if perm is None:
         perm = tuple(reversed(range(x.ndim)))
@@ -258,12 +265,14 @@ def transpose(a, perm=None, conjugate=False, name=None) -> Tensor:
 
 
 def reverse(tensor, axis, name=None) -> Tensor:
+    """Flip the order along the given axes."""
     x = _t(tensor)
     axes = tuple(_axis(a, x.ndim, "reverse") for a in _ints(axis))
     return record(np.flip(x._value, axes), (x,), lambda g: (reverse(g, axes),))
 
 
 def roll(input, shift, axis, name=None) -> Tensor:
+    """Shift entries along axes, wrapping around."""
     x = _t(input)
     sh, ax = _ints(shift), [_axis(a, x.ndim, "roll") for a in _ints(axis)]
     out = np.roll(x._value, sh, ax)
@@ -478,6 +487,7 @@ def one_hot(
 
 
 def sequence_mask(lengths, maxlen=None, dtype="bool", name=None) -> Tensor:
+    """Boolean masks ``[i, j] = j < lengths[i]``."""
     lv = np.asarray(_to_array(lengths))
     m = int(lv.max()) if maxlen is None else int(maxlen)
     return Tensor((np.arange(m) < lv[..., None]).astype(as_dtype(dtype)._np))
@@ -519,6 +529,7 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None) -> Tensor:
 
 
 def tensor_scatter_nd_add(tensor, indices, updates, name=None) -> Tensor:
+    """A copy of ``tensor`` with ``updates`` added at ``indices``."""
     x, u = as_tensor_pair(tensor, updates, "tensor_scatter_nd_add")
     idx = np.asarray(indices._value if isinstance(indices, Tensor) else indices)
     key = tuple(idx[..., i] for i in range(idx.shape[-1]))
@@ -534,6 +545,7 @@ def slice_(input_, begin, size, name=None) -> Tensor:
 
 
 def meshgrid(*args, indexing="xy", name=None) -> list[Tensor]:
+    """Coordinate grids from 1-D coordinate vectors."""
     arrs = np.meshgrid(*[_to_array(a) for a in args], indexing=indexing)
     return [Tensor(a) for a in arrs]
 
@@ -554,6 +566,7 @@ def unique(x, out_idx="int32", name=None):
 
 
 def ensure_shape(x, shape, name=None) -> Tensor:
+    """``x`` itself, after checking its shape matches ``shape`` (None matches anything)."""
     t = _t(x)
     want = tuple(shape)
     got = t._value.shape
@@ -571,6 +584,7 @@ def map_fn(fn, elems, dtype=None, fn_output_signature=None, name=None, **kwargs)
 
 
 def vectorized_map(fn, elems, fallback_to_while_loop=True):
+    """``map_fn`` (lamina runs it as a loop)."""
     return map_fn(fn, elems)
 
 
@@ -614,10 +628,12 @@ __all__ = [
 
 # --- less common TensorFlow array ops -----------------------------------------------------
 def identity_n(input, name=None) -> list:
+    """Identities of several tensors."""
     return [identity(t) for t in input]
 
 
 def parallel_stack(values, name=None) -> Tensor:
+    """``stack`` along a new first axis."""
     return stack(values, axis=0)
 
 
@@ -631,19 +647,23 @@ def _scatter_combine(tensor, indices, updates, op: str, fn) -> Tensor:
 
 
 def tensor_scatter_nd_sub(tensor, indices, updates, name=None) -> Tensor:
+    """A copy of ``tensor`` with ``updates`` subtracted at ``indices``."""
     x = _t(tensor)
     return tensor_scatter_nd_add(x, indices, -_t(updates)._value.astype(x._value.dtype))
 
 
 def tensor_scatter_nd_max(tensor, indices, updates, name=None) -> Tensor:
+    """A copy of ``tensor`` keeping the max with ``updates`` at ``indices``."""
     return _scatter_combine(tensor, indices, updates, "tensor_scatter_nd_max", np.maximum)
 
 
 def tensor_scatter_nd_min(tensor, indices, updates, name=None) -> Tensor:
+    """A copy of ``tensor`` keeping the min with ``updates`` at ``indices``."""
     return _scatter_combine(tensor, indices, updates, "tensor_scatter_nd_min", np.minimum)
 
 
 def unique_with_counts(x, out_idx="int32", name=None):
+    """Unique values, each element's index into them, and their counts."""
     from collections import namedtuple
 
     y, idx = unique(x, out_idx)
@@ -718,11 +738,13 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
 
 
 def unravel_index(indices, dims, name=None) -> Tensor:
+    """Flat indices as coordinates in an array of shape ``dims``."""
     out = np.stack(np.unravel_index(_to_array(indices), tuple(_ints(dims))))
     return Tensor(out.astype(_to_array(indices).dtype))
 
 
 def histogram_fixed_width(values, value_range, nbins=100, dtype="int32", name=None) -> Tensor:
+    """Counts of ``values`` in ``nbins`` equal bins over ``value_range``."""
     v = _to_array(values).reshape(-1)
     lo, hi = (float(a) for a in _to_array(value_range))
     idx = np.clip(np.floor((v - lo) / (hi - lo) * nbins), 0, nbins - 1).astype(np.int64)
@@ -735,6 +757,7 @@ def get_static_value(tensor, partial=False):
 
 
 def space_to_depth(input, block_size, data_format="NHWC", name=None) -> Tensor:
+    """Move ``block_size`` x ``block_size`` spatial blocks into channels."""
     x = _t(input)
     n, h, w, c = x._value.shape
     b = int(block_size)
@@ -743,6 +766,7 @@ def space_to_depth(input, block_size, data_format="NHWC", name=None) -> Tensor:
 
 
 def depth_to_space(input, block_size, data_format="NHWC", name=None) -> Tensor:
+    """Move channels into ``block_size`` x ``block_size`` spatial blocks."""
     x = _t(input)
     n, h, w, c = x._value.shape
     b = int(block_size)

@@ -17,26 +17,32 @@ def _compare(x, y, op: str, fn) -> Tensor:
 
 
 def equal(x, y, name=None) -> Tensor:
+    """x == y, element-wise."""
     return _compare(x, y, "equal", np.equal)
 
 
 def not_equal(x, y, name=None) -> Tensor:
+    """x != y, element-wise."""
     return _compare(x, y, "not_equal", np.not_equal)
 
 
 def greater(x, y, name=None) -> Tensor:
+    """x > y, element-wise."""
     return _compare(x, y, "greater", np.greater)
 
 
 def greater_equal(x, y, name=None) -> Tensor:
+    """x >= y, element-wise."""
     return _compare(x, y, "greater_equal", np.greater_equal)
 
 
 def less(x, y, name=None) -> Tensor:
+    """x < y, element-wise."""
     return _compare(x, y, "less", np.less)
 
 
 def less_equal(x, y, name=None) -> Tensor:
+    """x <= y, element-wise."""
     return _compare(x, y, "less_equal", np.less_equal)
 
 
@@ -59,18 +65,22 @@ def _logical(x, y, op: str, fn) -> Tensor:
 
 
 def logical_and(x, y, name=None) -> Tensor:
+    """Element-wise and of bool tensors."""
     return _logical(x, y, "logical_and", np.logical_and)
 
 
 def logical_or(x, y, name=None) -> Tensor:
+    """Element-wise or of bool tensors."""
     return _logical(x, y, "logical_or", np.logical_or)
 
 
 def logical_xor(x, y, name=None) -> Tensor:
+    """Element-wise xor of bool tensors."""
     return _logical(x, y, "logical_xor", np.logical_xor)
 
 
 def logical_not(x, name=None) -> Tensor:
+    """Element-wise not of a bool tensor."""
     return Tensor(np.logical_not(_bools(x, "logical_not")))
 
 
@@ -82,21 +92,25 @@ def _ints(x, y, op: str):
 
 
 def bitwise_and(x, y, name=None) -> Tensor:
+    """Bitwise and of integers."""
     x, y = _ints(x, y, "bitwise_and")
     return _compare(x, y, "bitwise_and", np.bitwise_and)
 
 
 def bitwise_or(x, y, name=None) -> Tensor:
+    """Bitwise or of integers."""
     x, y = _ints(x, y, "bitwise_or")
     return _compare(x, y, "bitwise_or", np.bitwise_or)
 
 
 def bitwise_xor(x, y, name=None) -> Tensor:
+    """Bitwise xor of integers."""
     x, y = _ints(x, y, "bitwise_xor")
     return _compare(x, y, "bitwise_xor", np.bitwise_xor)
 
 
 def invert(x, name=None) -> Tensor:
+    """Bitwise not of integers (logical not of bools)."""
     v = _to_array(x)
     if v.dtype.kind not in "iub":
         raise TypeError(f"invert: expected an integer or bool tensor, received {v.dtype}.")
@@ -104,11 +118,13 @@ def invert(x, name=None) -> Tensor:
 
 
 def left_shift(x, y, name=None) -> Tensor:
+    """x << y for integers."""
     x, y = _ints(x, y, "left_shift")
     return _compare(x, y, "left_shift", np.left_shift)
 
 
 def right_shift(x, y, name=None) -> Tensor:
+    """x >> y for integers."""
     x, y = _ints(x, y, "right_shift")
     return _compare(x, y, "right_shift", np.right_shift)
 

@@ -30,6 +30,7 @@ def flatten(structure, expand_composites=False) -> list:
 
 
 def pack_sequence_as(structure, flat_sequence, expand_composites=False):
+    """Rebuild ``structure`` with the leaves of ``flat_sequence``."""
     it = iter(list(flat_sequence))
 
     def build(s):
@@ -45,6 +46,7 @@ def pack_sequence_as(structure, flat_sequence, expand_composites=False):
 
 
 def map_structure(func, *structures, **kwargs):
+    """Apply ``func`` to the matching leaves of the structures."""
     flats = [flatten(s) for s in structures]
     if len({len(f) for f in flats}) > 1:
         raise ValueError("map_structure: the structures do not have the same number of leaves.")
@@ -52,6 +54,8 @@ def map_structure(func, *structures, **kwargs):
 
 
 def assert_same_structure(nest1, nest2, check_types=True, expand_composites=False) -> None:
+    """Raise ValueError unless both structures nest the same way."""
+
     def shape(s):
         if isinstance(s, dict):
             return ("dict", tuple((k, shape(s[k])) for k in sorted(s)))
@@ -95,6 +99,7 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name=None):
 
 
 def switch_case(branch_index, branch_fns, default=None, name=None):
+    """Call ``branch_fns[branch_index]`` (``default`` or the last branch when out of range)."""
     fns = dict(branch_fns) if isinstance(branch_fns, dict) else dict(enumerate(branch_fns))
     i = int(branch_index)
     if i in fns:
@@ -139,6 +144,7 @@ def foldl(
     swap_memory=False,
     name=None,
 ):
+    """Reduce the first axis of ``elems`` with ``fn`` from the left."""
     items = (
         unstack(convert_to_tensor(elems)) if not isinstance(elems, (list, tuple)) else list(elems)
     )
@@ -157,6 +163,7 @@ def foldr(
     swap_memory=False,
     name=None,
 ):
+    """Reduce the first axis of ``elems`` with ``fn`` from the right."""
     items = (
         unstack(convert_to_tensor(elems)) if not isinstance(elems, (list, tuple)) else list(elems)
     )
@@ -270,37 +277,44 @@ def _fail(message, default: str):
 
 
 def assert_equal(x, y, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError unless x == y everywhere."""
     a, b = _to_array(x), _to_array(y)
     if not np.all(a == b):
         _fail(message, f"Condition x == y did not hold: x = {a}, y = {b}.")
 
 
 def assert_none_equal(x, y, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError if x == y anywhere."""
     if np.any(_to_array(x) == _to_array(y)):
         _fail(message, "Condition x != y did not hold for every element.")
 
 
 def assert_greater(x, y, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError unless x > y everywhere."""
     if not np.all(_to_array(x) > _to_array(y)):
         _fail(message, "Condition x > y did not hold for every element.")
 
 
 def assert_greater_equal(x, y, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError unless x >= y everywhere."""
     if not np.all(_to_array(x) >= _to_array(y)):
         _fail(message, "Condition x >= y did not hold for every element.")
 
 
 def assert_less(x, y, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError unless x < y everywhere."""
     if not np.all(_to_array(x) < _to_array(y)):
         _fail(message, "Condition x < y did not hold for every element.")
 
 
 def assert_less_equal(x, y, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError unless x <= y everywhere."""
     if not np.all(_to_array(x) <= _to_array(y)):
         _fail(message, "Condition x <= y did not hold for every element.")
 
 
 def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError unless x and y are close."""
     a, b = _to_array(x), _to_array(y)
     eps = 10 * np.finfo(a.dtype).eps if a.dtype.kind == "f" else 0
     if not np.allclose(
@@ -310,22 +324,26 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
 
 
 def assert_non_negative(x, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError if any entry is negative."""
     if np.any(_to_array(x) < 0):
         _fail(message, "Condition x >= 0 did not hold for every element.")
 
 
 def assert_positive(x, message=None, summarize=None, name=None) -> None:
+    """Raise ValueError unless every entry is positive."""
     if np.any(_to_array(x) <= 0):
         _fail(message, "Condition x > 0 did not hold for every element.")
 
 
 def assert_rank(x, rank, message=None, name=None) -> None:
+    """Raise ValueError unless ``x`` has rank ``rank``."""
     nd = _to_array(x).ndim
     if nd != int(rank):
         _fail(message, f"Expected a tensor of rank {int(rank)}, received rank {nd}.")
 
 
 def assert_type(tensor, tf_type, message=None, name=None) -> None:
+    """Raise ValueError unless the tensor has dtype ``tf_type``."""
     if convert_to_tensor(tensor).dtype != as_dtype(tf_type):
         _fail(
             message,
@@ -335,6 +353,7 @@ def assert_type(tensor, tf_type, message=None, name=None) -> None:
 
 
 def assert_all_finite(t, message, name=None) -> Tensor:
+    """``t`` itself, after checking it has no inf or NaN."""
     v = _to_array(t)
     if not np.all(np.isfinite(v)):
         raise ValueError(f"{message}: Tensor had NaN or Inf values.")
@@ -345,6 +364,7 @@ check_numerics = assert_all_finite
 
 
 def Assert(condition, data, summarize=None, name=None) -> None:  # noqa: N802
+    """Raise ValueError with ``data`` unless ``condition`` holds."""
     if not bool(np.all(_to_array(condition))):
         raise ValueError("assertion failed: " + " ".join(str(d) for d in data))
 

@@ -315,10 +315,12 @@ def _pool1d(fn, input, ksize, strides, padding, data_format, op):
 
 
 def max_pool1d(input, ksize, strides=None, padding="VALID", data_format="NWC", name=None) -> Tensor:
+    """Max over 1-D windows of a (N, W, C) tensor."""
     return _pool1d(max_pool2d, input, ksize, strides, padding, data_format, "max_pool1d")
 
 
 def avg_pool1d(input, ksize, strides=None, padding="VALID", data_format="NWC", name=None) -> Tensor:
+    """Mean over 1-D windows of a (N, W, C) tensor."""
     return _pool1d(avg_pool2d, input, ksize, strides, padding, data_format, "avg_pool1d")
 
 
@@ -330,6 +332,7 @@ def max_pool(input, ksize, strides, padding, data_format=None, name=None) -> Ten
 
 
 def avg_pool(input, ksize, strides, padding, data_format=None, name=None) -> Tensor:
+    """``tf.nn.avg_pool``: 1-D or 2-D by the input's rank."""
     if _float_input(input, "avg_pool").ndim == 3:
         return avg_pool1d(input, ksize, strides, padding, data_format or "NWC")
     return avg_pool2d(input, ksize, strides, padding, data_format or "NHWC")

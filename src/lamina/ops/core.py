@@ -188,6 +188,7 @@ def shape_error(op: str, x: Tensor, y: Tensor) -> ValueError:
 
 # --- arithmetic ---------------------------------------------------------------------------
 def add(x, y, name=None) -> Tensor:
+    """x + y, element-wise with broadcasting."""
     x, y = as_tensor_pair(x, y, "add")
     sx, sy = x._value.shape, y._value.shape
     try:
@@ -205,6 +206,7 @@ def add(x, y, name=None) -> Tensor:
 
 
 def subtract(x, y, name=None) -> Tensor:
+    """x - y, element-wise with broadcasting."""
     x, y = as_tensor_pair(x, y, "subtract")
     sx, sy = x._value.shape, y._value.shape
     try:
@@ -222,6 +224,7 @@ def subtract(x, y, name=None) -> Tensor:
 
 
 def multiply(x, y, name=None) -> Tensor:
+    """x * y, element-wise with broadcasting."""
     x, y = as_tensor_pair(x, y, "multiply")
     sx, sy = x._value.shape, y._value.shape
     try:
@@ -261,6 +264,7 @@ def divide(x, y, name=None) -> Tensor:
 
 
 def negative(x, name=None) -> Tensor:
+    """-x, element-wise."""
     x = convert_to_tensor(x)
     return record(np.negative(x._value), (x,), lambda g: (negative(g),))
 
@@ -339,6 +343,7 @@ def one_axis(axis, ndim: int, op: str) -> int:
 
 
 def reshape(tensor, shape, name=None) -> Tensor:
+    """The same values in a new shape (one dimension may be -1)."""
     x = convert_to_tensor(tensor)
     if isinstance(shape, Tensor):
         shape = shape._value.tolist()
@@ -359,6 +364,7 @@ def reshape(tensor, shape, name=None) -> Tensor:
 
 
 def broadcast_to(input, shape, name=None) -> Tensor:
+    """``input`` repeated along new or size-1 axes to ``shape``."""
     x = input if isinstance(input, Tensor) else convert_to_tensor(input)
     shape = tuple(int(d) for d in (shape._value.tolist() if isinstance(shape, Tensor) else shape))
     v = x._value
@@ -376,6 +382,7 @@ def broadcast_to(input, shape, name=None) -> Tensor:
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """The sum over ``axis`` (all axes when None)."""
     x = input_tensor if isinstance(input_tensor, Tensor) else convert_to_tensor(input_tensor)
     v = x._value
     axes = None if axis is None else _norm_axis(axis, v.ndim, "reduce_sum")
@@ -479,6 +486,7 @@ _P6 = _c(1.37449637986719608306884765625e-3)
 
 
 def log(x, name=None) -> Tensor:
+    """Natural logarithm (log(0) is -inf)."""
     x = _float_input(x, "log")
     with np.errstate(divide="ignore", invalid="ignore"):
         y = np.log(x._value)
@@ -501,11 +509,13 @@ def _float_input(x, op: str) -> Tensor:
 
 
 def ones_like(input, dtype=None, name=None) -> Tensor:
+    """Ones with the shape (and dtype unless given) of ``input``."""
     v = _to_array(input)
     return Tensor(np.ones_like(v, dtype=None if dtype is None else as_dtype(dtype)._np))
 
 
 def zeros_like(input, dtype=None, name=None) -> Tensor:
+    """Zeros with the shape (and dtype unless given) of ``input``."""
     v = _to_array(input)
     return Tensor(np.zeros(v.shape, dtype=v.dtype if dtype is None else as_dtype(dtype)._np))
 

@@ -33,10 +33,12 @@ def _dtype(dtype, default=None):
 
 
 def zeros(shape, dtype="float32", name=None) -> Tensor:
+    """A tensor of zeros."""
     return Tensor(np.zeros(_shape(shape, "zeros"), dtype=_dtype(dtype)))
 
 
 def ones(shape, dtype="float32", name=None) -> Tensor:
+    """A tensor of ones."""
     return Tensor(np.ones(_shape(shape, "ones"), dtype=_dtype(dtype)))
 
 
@@ -47,6 +49,7 @@ def fill(dims, value, name=None) -> Tensor:
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None) -> Tensor:
+    """An identity matrix (optionally batched)."""
     m = np.eye(
         int(num_rows), None if num_columns is None else int(num_columns), dtype=_dtype(dtype)
     )
@@ -72,6 +75,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
 
 
 def linspace(start, stop, num, name=None, axis=0) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive."""
     s, e = _to_array(start), _to_array(stop)
     dt = np.result_type(s.dtype, e.dtype)
     if dt.kind != "f":

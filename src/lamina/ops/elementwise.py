@@ -86,6 +86,7 @@ def _same_kind_input(x, op: str) -> Tensor:
 
 # --- powers, roots, logarithms ------------------------------------------------------------
 def sqrt(x, name=None) -> Tensor:
+    """Square root."""
     return _unary(x, "sqrt", np.sqrt, lambda g, x, y: divide(g, multiply(y, 2.0)))
 
 
@@ -100,19 +101,23 @@ def rsqrt(x, name=None) -> Tensor:
 
 
 def square(x, name=None) -> Tensor:
+    """x * x."""
     x = _same_kind_input(x, "square")
     return record(np.square(x._value), (x,), lambda g: (multiply(g, multiply(x, 2)),))
 
 
 def reciprocal(x, name=None) -> Tensor:
+    """1 / x."""
     return _unary(x, "reciprocal", np.reciprocal, lambda g, x, y: negative(multiply(g, square(y))))
 
 
 def expm1(x, name=None) -> Tensor:
+    """exp(x) - 1, accurate near 0."""
     return _unary(x, "expm1", np.expm1, lambda g, x, y: multiply(g, add(y, 1.0)))
 
 
 def log1p(x, name=None) -> Tensor:
+    """log(1 + x), accurate near 0."""
     return _unary(x, "log1p", np.log1p, lambda g, x, y: divide(g, add(x, 1.0)))
 
 
@@ -173,6 +178,7 @@ def sigmoid(x, name=None) -> Tensor:
 
 
 def tanh(x, name=None) -> Tensor:
+    """Hyperbolic tangent."""
     return _unary(x, "tanh", np.tanh, lambda g, x, y: multiply(g, subtract(1.0, square(y))))
 
 
@@ -197,52 +203,63 @@ def softsign(x, name=None) -> Tensor:
 
 
 def sin(x, name=None) -> Tensor:
+    """Sine."""
     return _unary(x, "sin", np.sin, lambda g, x, y: multiply(g, cos(x)))
 
 
 def cos(x, name=None) -> Tensor:
+    """Cosine."""
     return _unary(x, "cos", np.cos, lambda g, x, y: negative(multiply(g, sin(x))))
 
 
 def tan(x, name=None) -> Tensor:
+    """Tangent."""
     return _unary(x, "tan", np.tan, lambda g, x, y: multiply(g, add(square(y), 1.0)))
 
 
 def asin(x, name=None) -> Tensor:
+    """Arcsine."""
     return _unary(
         x, "asin", np.arcsin, lambda g, x, y: multiply(g, rsqrt(subtract(1.0, square(x))))
     )
 
 
 def acos(x, name=None) -> Tensor:
+    """Arccosine."""
     return _unary(
         x, "acos", np.arccos, lambda g, x, y: negative(multiply(g, rsqrt(subtract(1.0, square(x)))))
     )
 
 
 def atan(x, name=None) -> Tensor:
+    """Arctangent."""
     return _unary(x, "atan", np.arctan, lambda g, x, y: divide(g, add(square(x), 1.0)))
 
 
 def sinh(x, name=None) -> Tensor:
+    """Hyperbolic sine."""
     return _unary(x, "sinh", np.sinh, lambda g, x, y: multiply(g, cosh(x)))
 
 
 def cosh(x, name=None) -> Tensor:
+    """Hyperbolic cosine."""
     return _unary(x, "cosh", np.cosh, lambda g, x, y: multiply(g, sinh(x)))
 
 
 def asinh(x, name=None) -> Tensor:
+    """Inverse hyperbolic sine."""
     return _unary(x, "asinh", np.arcsinh, lambda g, x, y: multiply(g, rsqrt(add(square(x), 1.0))))
 
 
 def acosh(x, name=None) -> Tensor:
+    """Inverse hyperbolic cosine."""
     return _unary(
         x, "acosh", np.arccosh, lambda g, x, y: multiply(g, rsqrt(subtract(square(x), 1.0)))
     )
 
 
 def atanh(x, name=None) -> Tensor:
+    """Inverse hyperbolic tangent."""
     return _unary(x, "atanh", np.arctanh, lambda g, x, y: divide(g, subtract(1.0, square(x))))
 
 
@@ -284,11 +301,13 @@ def erf(x, name=None) -> Tensor:
 
 
 def erfc(x, name=None) -> Tensor:
+    """1 - erf(x)."""
     return subtract(1.0, erf(x))
 
 
 # --- sign, absolute value, rounding -------------------------------------------------------
 def abs(x, name=None) -> Tensor:  # noqa: A001  (tf.abs)
+    """Absolute value (the gradient at 0 is 0)."""
     x = _same_kind_input(x, "abs")
     return record(np.abs(x._value), (x,), lambda g: (multiply(g, sign(x)),))
 
@@ -312,26 +331,32 @@ def round(x, name=None) -> Tensor:  # noqa: A001  (tf.round)
 
 
 def floor(x, name=None) -> Tensor:
+    """Round down; no gradient."""
     return _no_grad_float(x, "floor", np.floor)
 
 
 def ceil(x, name=None) -> Tensor:
+    """Round up; no gradient."""
     return _no_grad_float(x, "ceil", np.ceil)
 
 
 def rint(x, name=None) -> Tensor:
+    """Round half to even; no gradient."""
     return _no_grad_float(x, "rint", np.rint)
 
 
 def is_nan(x, name=None) -> Tensor:
+    """True where x is NaN."""
     return Tensor(np.isnan(_to_array(x)))
 
 
 def is_inf(x, name=None) -> Tensor:
+    """True where x is +-inf."""
     return Tensor(np.isinf(_to_array(x)))
 
 
 def is_finite(x, name=None) -> Tensor:
+    """True where x is neither inf nor NaN."""
     return Tensor(np.isfinite(_to_array(x)))
 
 
@@ -381,11 +406,13 @@ def floormod(x, y, name=None) -> Tensor:
 
 
 def truncatediv(x, y, name=None) -> Tensor:
+    """Division rounding toward zero."""
     x, y, out = _binary(x, y, "truncatediv", lambda a, b: np.trunc(a / b).astype(a.dtype))
     return Tensor(out)
 
 
 def truncatemod(x, y, name=None) -> Tensor:
+    """Remainder with the sign of ``x`` (C's fmod)."""
     x, y, out = _binary(x, y, "truncatemod", np.fmod)
     return Tensor(out)
 
@@ -412,12 +439,14 @@ def xlogy(x, y, name=None) -> Tensor:
 
 
 def xdivy(x, y, name=None) -> Tensor:
+    """x / y, 0 where x is 0."""
     x, y = as_tensor_pair(x, y, "xdivy")
     zero = Tensor(x._value == 0)
     return where_(zero, 0.0, divide(x, where_(zero, 1.0, y)))
 
 
 def truediv(x, y, name=None) -> Tensor:
+    """True division (``divide``)."""
     return divide(x, y)
 
 
@@ -552,6 +581,7 @@ def polyval(coeffs, x, name=None) -> Tensor:
 
 
 def scalar_mul(scalar, x, name=None) -> Tensor:
+    """``scalar`` * ``x``."""
     return multiply(scalar, x)
 
 
@@ -565,16 +595,19 @@ def lgamma(x, name=None) -> Tensor:
 
 
 def real(input, name=None) -> Tensor:
+    """The real part (the input itself for real tensors)."""
     x = _same_kind_input(input, "real")
     return Tensor(np.real(x._value)) if x._value.dtype.kind == "c" else x
 
 
 def imag(input, name=None) -> Tensor:
+    """The imaginary part (zeros for real tensors)."""
     x = _same_kind_input(input, "imag")
     return Tensor(np.imag(x._value)) if x._value.dtype.kind == "c" else zeros_like(x)
 
 
 def conj(x, name=None) -> Tensor:
+    """The complex conjugate (the input itself for real tensors)."""
     x = _same_kind_input(x, "conj")
     return Tensor(np.conj(x._value)) if x._value.dtype.kind == "c" else x
 

@@ -148,6 +148,7 @@ def matvec(a, b, transpose_a=False, name=None) -> Tensor:
 
 
 def matrix_transpose(a, name=None, conjugate=False) -> Tensor:
+    """Swap the last two axes."""
     x = _t(a)
     if x.ndim < 2:
         raise ValueError(f"matrix_transpose: input must be at least 2-D, received {tuple(x.shape)}")
@@ -224,6 +225,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 # --- matrix functions ---------------------------------------------------------------------
 def inv(input, adjoint=False, name=None) -> Tensor:
+    """The inverse of (a batch of) square matrices."""
     x = _float_input(input, "inv")
     _square(x, "inv")
     try:
@@ -248,6 +250,7 @@ def _square(x: Tensor, op: str) -> None:
 
 
 def det(input, name=None) -> Tensor:
+    """The determinant of (a batch of) square matrices."""
     x = _float_input(input, "det")
     _square(x, "det")
     d = np.asarray(np.linalg.det(x._value), dtype=x._value.dtype)
@@ -262,6 +265,7 @@ def det(input, name=None) -> Tensor:
 
 
 def slogdet(input, name=None):
+    """(sign, log|det|) of square matrices."""
     x = _float_input(input, "slogdet")
     _square(x, "slogdet")
     s, ld = np.linalg.slogdet(x._value)
@@ -273,6 +277,7 @@ def slogdet(input, name=None):
 
 
 def logdet(matrix, name=None) -> Tensor:
+    """log(det) of symmetric positive-definite matrices."""
     return slogdet(matrix)[1]
 
 
@@ -301,6 +306,7 @@ def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
 
 
 def cholesky(input, name=None) -> Tensor:
+    """The lower Cholesky factor; no gradient."""
     x = _float_input(input, "cholesky")
     _square(x, "cholesky")
     try:
@@ -310,6 +316,7 @@ def cholesky(input, name=None) -> Tensor:
 
 
 def qr(input, full_matrices=False, name=None):
+    """(q, r) of the QR decomposition; no gradient."""
     x = _float_input(input, "qr")
     q, r = np.linalg.qr(x._value, mode="complete" if full_matrices else "reduced")
     return Tensor(q), Tensor(r)
@@ -325,16 +332,19 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
 
 
 def eigh(tensor, name=None):
+    """(eigenvalues, eigenvectors) of symmetric matrices; no gradient."""
     x = _float_input(tensor, "eigh")
     w, v = np.linalg.eigh(x._value)
     return Tensor(w), Tensor(v)
 
 
 def eigvalsh(tensor, name=None) -> Tensor:
+    """Eigenvalues of symmetric matrices; no gradient."""
     return eigh(tensor)[0]
 
 
 def pinv(a, rcond=None, validate_args=False, name=None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse; no gradient."""
     x = _float_input(a, "pinv")
     kw = {} if rcond is None else {"rcond": rcond}
     return Tensor(np.linalg.pinv(x._value, **kw).astype(x._value.dtype))
@@ -358,10 +368,12 @@ def diag_part(input, name=None, k=0) -> Tensor:
 
 
 def trace(x, name=None) -> Tensor:
+    """The sum of the main diagonal."""
     return reduce_sum(diag_part(x), axis=-1)
 
 
 def band_part(input, num_lower, num_upper, name=None) -> Tensor:
+    """Zero everything outside ``num_lower`` sub- and ``num_upper`` super-diagonals (-1: keep all)."""
     x = _t(input)
     m, n = x._value.shape[-2:]
     i, j = np.arange(m)[:, None], np.arange(n)[None, :]
@@ -371,6 +383,7 @@ def band_part(input, num_lower, num_upper, name=None) -> Tensor:
 
 
 def cross(a, b, name=None) -> Tensor:
+    """The cross product of 3-vectors."""
     a, b = as_tensor_pair(a, b, "cross")
     out = np.cross(a._value, b._value)
 
@@ -381,6 +394,7 @@ def cross(a, b, name=None) -> Tensor:
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None) -> Tensor:
+    """x scaled to unit L2 norm along ``axis``."""
     from lamina.ops.nn import l2_normalize as _l2
 
     return _l2(x, axis=axis, epsilon=epsilon)
@@ -428,6 +442,7 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None) -> Tensor:
 
 
 def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None) -> Tensor:
+    """X with matrix @ X = rhs for a triangular ``matrix``."""
     from lamina.ops.numpy_api import tril, triu
 
     a = _float_input(matrix, "triangular_solve")
@@ -436,12 +451,14 @@ def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None) -> Tenso
 
 
 def cholesky_solve(chol, rhs, name=None) -> Tensor:
+    """X with (L L^T) X = rhs, given the Cholesky factor L."""
     lo = _float_input(chol, "cholesky_solve")
     y = solve(lo, rhs)
     return solve(matrix_transpose(lo), y)
 
 
 def matrix_rank(a, tol=None, validate_args=False, name=None) -> Tensor:
+    """The numerical rank of a matrix."""
     v = _float_input(a, "matrix_rank")._value
     return Tensor(np.asarray(np.linalg.matrix_rank(v, tol=tol), dtype=np.int32))
 

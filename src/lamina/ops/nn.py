@@ -62,6 +62,7 @@ def relu(features, name=None) -> Tensor:
 
 
 def relu6(features, name=None) -> Tensor:
+    """min(max(x, 0), 6)."""
     x = convert_to_tensor(features)
     v = x._value
     mask = (v > 0) & (v < 6)
@@ -73,6 +74,7 @@ def relu6(features, name=None) -> Tensor:
 
 
 def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
+    """x for x > 0, else alpha * x."""
     x = _float_input(features, "leaky_relu")
     mask = x._value > 0
     slope = Tensor(np.where(mask, 1, alpha).astype(x._value.dtype))
@@ -80,6 +82,7 @@ def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
 
 
 def elu(features, alpha=1.0, name=None) -> Tensor:
+    """x for x > 0, else alpha * (exp(x) - 1)."""
     x = _float_input(features, "elu")
     pos = x._value > 0
 
@@ -97,6 +100,7 @@ _SELU_SCALE = 1.0507009873554805
 
 
 def selu(features, name=None) -> Tensor:
+    """Scaled ELU with the self-normalizing constants."""
     return multiply(elu(features, _SELU_ALPHA), _SELU_SCALE)
 
 
@@ -174,6 +178,7 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Te
 
 
 def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None) -> Tensor:
+    """Logistic loss with positive examples weighted by ``pos_weight``."""
     x = _float_input(logits, "weighted_cross_entropy_with_logits")
     z = convert_to_tensor(_to_array(labels, x._value.dtype))
     _check_same_shape(z, x, "weighted_cross_entropy_with_logits", "labels", "logits")
@@ -295,10 +300,12 @@ def dropout(x, rate=None, noise_shape=None, seed=None, name=None, keep_prob=None
 
 
 def embedding_lookup(params, ids, max_norm=None, name=None) -> Tensor:
+    """Rows of ``params`` at ``ids`` (``gather``)."""
     return gather(params, ids)
 
 
 def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+    """The summed per-example loss divided by the global batch size."""
     loss = convert_to_tensor(per_example_loss)
     if sample_weight is not None:
         loss = multiply(loss, sample_weight)
@@ -311,6 +318,7 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
 
 
 def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None) -> Tensor:
+    """exp(log_input) - targets * log_input (plus Stirling's term when asked)."""
     z = convert_to_tensor(targets)
     c = _float_input(log_input, "log_poisson_loss")
     z = cast(z, c.dtype)
@@ -327,6 +335,7 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None) -> 
 
 
 def xw_plus_b(x, weights, biases, name=None) -> Tensor:
+    """x @ weights + biases."""
     return bias_add(matmul(x, weights), biases)
 
 
@@ -407,6 +416,7 @@ def sufficient_statistics(x, axes, shift=None, keepdims=False, name=None):
 
 
 def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    """(mean, variance) from sufficient statistics."""
     mean = divide(mean_ss, counts)
     var = subtract(divide(variance_ss, counts), square(mean))
     return mean, var
@@ -435,6 +445,7 @@ def scale_regularization_loss(regularization_loss) -> Tensor:
 
 
 def zero_fraction(value, name=None) -> Tensor:
+    """The fraction of entries equal to zero."""
     from lamina.ops.reduction import zero_fraction as _zf
 
     return _zf(value)

@@ -88,6 +88,7 @@ def categorical(logits, num_samples, dtype="int64", seed=None, name=None) -> Ten
 
 
 def gamma(shape, alpha, beta=None, dtype="float32", seed=None, name=None) -> Tensor:
+    """Samples from Gamma(alpha, beta) distributions."""
     a = _to_array(alpha)
     b = 1.0 if beta is None else _to_array(beta)
     shp = _shape(shape, "gamma") + np.shape(a)
@@ -95,18 +96,21 @@ def gamma(shape, alpha, beta=None, dtype="float32", seed=None, name=None) -> Ten
 
 
 def poisson(shape, lam, dtype="float32", seed=None, name=None) -> Tensor:
+    """Samples from Poisson(lam) distributions."""
     lam_ = _to_array(lam)
     shp = _shape(shape, "poisson") + np.shape(lam_)
     return Tensor(op_rng(seed).poisson(lam_, size=shp).astype(as_dtype(dtype)._np))
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=None) -> Tensor:
+    """Normal samples fully determined by ``seed`` (a pair of ints)."""
     r = np.random.RandomState(_stateless_key(seed))
     v = r.normal(size=_shape(shape, "stateless_normal"))
     return Tensor((v * stddev + mean).astype(_float_dtype(dtype, "stateless_normal")))
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype="float32", name=None) -> Tensor:
+    """Uniform samples fully determined by ``seed``."""
     r = np.random.RandomState(_stateless_key(seed))
     hi = 1.0 if maxval is None else maxval
     v = r.random_sample(_shape(shape, "stateless_uniform")) * (hi - minval) + minval
@@ -135,6 +139,7 @@ __all__ = [
 def stateless_truncated_normal(
     shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=None
 ) -> Tensor:
+    """Truncated normal samples fully determined by ``seed``."""
     r = np.random.RandomState(_stateless_key(seed))
     shp = _shape(shape, "stateless_truncated_normal")
     v = r.normal(size=shp)
@@ -146,6 +151,7 @@ def stateless_truncated_normal(
 
 
 def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None) -> Tensor:
+    """Categorical samples fully determined by ``seed``."""
     lg = np.asarray(_to_array(logits), dtype=np.float64)
     p = np.exp(lg - lg.max(axis=1, keepdims=True))
     cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
@@ -155,12 +161,14 @@ def stateless_categorical(logits, num_samples, seed, dtype="int64", name=None) -
 
 
 def stateless_binomial(shape, seed, counts, probs, output_dtype="int32", name=None) -> Tensor:
+    """Binomial samples fully determined by ``seed``."""
     r = np.random.RandomState(_stateless_key(seed))
     out = r.binomial(_to_array(counts), _to_array(probs), size=_shape(shape, "stateless_binomial"))
     return Tensor(out.astype(as_dtype(output_dtype)._np))
 
 
 def stateless_poisson(shape, seed, lam, dtype="int32", name=None) -> Tensor:
+    """Poisson samples fully determined by ``seed``."""
     r = np.random.RandomState(_stateless_key(seed))
     out = r.poisson(_to_array(lam), size=_shape(shape, "stateless_poisson"))
     return Tensor(out.astype(as_dtype(dtype)._np))
@@ -228,6 +236,7 @@ _global_generator: Generator | None = None
 
 
 def get_global_generator() -> Generator:
+    """The process-wide ``Generator``."""
     global _global_generator
     if _global_generator is None:
         _global_generator = Generator(None)
@@ -235,11 +244,13 @@ def get_global_generator() -> Generator:
 
 
 def set_global_generator(generator: Generator) -> None:
+    """Replace the process-wide ``Generator``."""
     global _global_generator
     _global_generator = generator
 
 
 def fold_in(seed, data, alg=None) -> Tensor:
+    """A new stateless seed derived from ``seed`` and ``data``."""
     s = [int(x) for x in np.asarray(_to_array(seed)).reshape(-1)]
     key = np.random.RandomState((s[0] * 31 + s[-1] * 17 + int(data)) % (2**32))
     return Tensor(key.randint(0, 2**31 - 1, size=2).astype(np.int64))

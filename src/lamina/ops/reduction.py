@@ -95,14 +95,17 @@ def _extreme(x, axis, keepdims, op: str, fn) -> Tensor:
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """The max over ``axis``; ties share the gradient."""
     return _extreme(input_tensor, axis, keepdims, "reduce_max", np.maximum)
 
 
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """The min over ``axis``; ties share the gradient."""
     return _extreme(input_tensor, axis, keepdims, "reduce_min", np.minimum)
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """The product over ``axis``."""
     x = _t(input_tensor)
     axes = _axes(axis, x.ndim, "reduce_prod")
     v = x._value
@@ -138,6 +141,7 @@ def _others_tensor(x: Tensor, others: np.ndarray, axes) -> Tensor:
 
 
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """The (biased) variance over ``axis``."""
     x = _t(input_tensor)
     _float_only(x, "reduce_variance")
     mean = reduce_mean(x, axis=axis, keepdims=True)
@@ -147,6 +151,7 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tenso
 
 
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """The (biased) standard deviation over ``axis``."""
     from lamina.ops.elementwise import sqrt
 
     return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
@@ -158,11 +163,13 @@ def _float_only(x: Tensor, op: str) -> None:
 
 
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Logical or over ``axis``."""
     v = _to_array(input_tensor)
     return Tensor(np.asarray(np.any(v, axis=_axes(axis, v.ndim, "reduce_any"), keepdims=keepdims)))
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Logical and over ``axis``."""
     v = _to_array(input_tensor)
     return Tensor(np.asarray(np.all(v, axis=_axes(axis, v.ndim, "reduce_all"), keepdims=keepdims)))
 
@@ -196,12 +203,14 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tens
 
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """sqrt(sum(x**2)) over ``axis``."""
     from lamina.ops.elementwise import sqrt, square
 
     return sqrt(reduce_sum(square(_t(input_tensor)), axis=axis, keepdims=keepdims))
 
 
 def count_nonzero(input, axis=None, keepdims=False, dtype="int64", name=None) -> Tensor:
+    """The number of non-zero entries over ``axis``."""
     v = _to_array(input)
     out = np.count_nonzero(v, axis=_axes(axis, v.ndim, "count_nonzero"), keepdims=keepdims)
     return Tensor(np.asarray(out, dtype=as_dtype(dtype)._np))
@@ -216,6 +225,7 @@ def argmax(input, axis=None, output_type="int64", name=None) -> Tensor:
 
 
 def argmin(input, axis=None, output_type="int64", name=None) -> Tensor:
+    """Index of the smallest value along ``axis`` (axis 0 by default)."""
     v = _to_array(input)
     ax = 0 if axis is None else int(_axes(axis, v.ndim, "argmin")[0])
     return Tensor(np.asarray(np.argmin(v, axis=ax), dtype=as_dtype(output_type)._np))
@@ -232,6 +242,7 @@ def _along(x: Tensor, order: np.ndarray, axis: int) -> Tensor:
 
 
 def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None) -> Tensor:
+    """Indices that sort ``values`` along ``axis`` (stable)."""
     v = _to_array(values)
     if direction not in ("ASCENDING", "DESCENDING"):
         raise ValueError(f"argsort: `direction` must be ASCENDING or DESCENDING, got {direction!r}")
@@ -241,6 +252,7 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None) -> 
 
 
 def sort(values, axis=-1, direction="ASCENDING", name=None) -> Tensor:
+    """``values`` sorted along ``axis``."""
     x = _t(values)
     ax = one_axis(axis, x.ndim, "sort")
     order = argsort(x, axis=ax, direction=direction)._value
@@ -271,6 +283,7 @@ def in_top_k(targets, predictions, k, name=None) -> Tensor:
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    """Cumulative sum along ``axis`` (optionally exclusive and/or reversed)."""
     t = _t(x)
     ax = one_axis(axis, t.ndim, "cumsum")
     v = t._value
@@ -351,6 +364,7 @@ def bincount(
     axis=None,
     binary_output=False,
 ) -> Tensor:
+    """Counts (or summed weights) of each non-negative integer value."""
     v = _to_array(arr).astype(np.int64).reshape(-1)
     w = None if weights is None else _to_array(weights).reshape(-1)
     out = np.bincount(v, weights=w, minlength=int(minlength or 0))
@@ -418,6 +432,7 @@ def _segments(data, segment_ids, num_segments, op: str):
 
 
 def unsorted_segment_mean(data, segment_ids, num_segments, name=None) -> Tensor:
+    """The mean of the rows sharing each segment id."""
     from lamina.ops.array_ops import unsorted_segment_sum
 
     x, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_mean")
@@ -427,6 +442,7 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None) -> Tensor:
 
 
 def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None) -> Tensor:
+    """The sum of each segment divided by sqrt of its size."""
     from lamina.ops.array_ops import unsorted_segment_sum
 
     x, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_sqrt_n")
@@ -456,6 +472,7 @@ def _segment_extreme(data, segment_ids, num_segments, op, fn, empty):
 
 
 def unsorted_segment_max(data, segment_ids, num_segments, name=None) -> Tensor:
+    """The max of each segment (ties share the gradient)."""
     return _segment_extreme(
         data,
         segment_ids,
@@ -467,6 +484,7 @@ def unsorted_segment_max(data, segment_ids, num_segments, name=None) -> Tensor:
 
 
 def unsorted_segment_min(data, segment_ids, num_segments, name=None) -> Tensor:
+    """The min of each segment (ties share the gradient)."""
     return _segment_extreme(
         data,
         segment_ids,
@@ -478,6 +496,7 @@ def unsorted_segment_min(data, segment_ids, num_segments, name=None) -> Tensor:
 
 
 def unsorted_segment_prod(data, segment_ids, num_segments, name=None) -> Tensor:
+    """The product of each segment."""
     x, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_prod")
     out = np.ones((n,) + x._value.shape[ids.ndim :], dtype=x._value.dtype)
     np.multiply.at(out, ids, x._value)
@@ -485,24 +504,29 @@ def unsorted_segment_prod(data, segment_ids, num_segments, name=None) -> Tensor:
 
 
 def segment_sum(data, segment_ids, name=None) -> Tensor:
+    """Sums of sorted segments."""
     from lamina.ops.array_ops import unsorted_segment_sum
 
     return unsorted_segment_sum(data, segment_ids, _segments(data, segment_ids, None, "")[2])
 
 
 def segment_mean(data, segment_ids, name=None) -> Tensor:
+    """Means of sorted segments."""
     return unsorted_segment_mean(data, segment_ids, None)
 
 
 def segment_max(data, segment_ids, name=None) -> Tensor:
+    """Maxima of sorted segments."""
     return unsorted_segment_max(data, segment_ids, None)
 
 
 def segment_min(data, segment_ids, name=None) -> Tensor:
+    """Minima of sorted segments."""
     return unsorted_segment_min(data, segment_ids, None)
 
 
 def segment_prod(data, segment_ids, name=None) -> Tensor:
+    """Products of sorted segments."""
     return unsorted_segment_prod(data, segment_ids, None)
 
 
@@ -519,21 +543,25 @@ def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None) -
 
 
 def zero_fraction(value, name=None) -> Tensor:
+    """The fraction of entries equal to zero."""
     v = _to_array(value)
     return Tensor(np.asarray(np.mean(v == 0), dtype=np.float32))
 
 
 def is_non_decreasing(x, name=None) -> Tensor:
+    """Whether the flattened values never decrease."""
     v = _to_array(x).reshape(-1)
     return Tensor(np.asarray(bool(np.all(np.diff(v) >= 0))))
 
 
 def is_strictly_increasing(x, name=None) -> Tensor:
+    """Whether the flattened values always increase."""
     v = _to_array(x).reshape(-1)
     return Tensor(np.asarray(bool(np.all(np.diff(v) > 0))))
 
 
 def invert_permutation(x, name=None) -> Tensor:
+    """The inverse of a permutation vector."""
     v = _to_array(x)
     out = np.empty_like(v)
     out[v] = np.arange(v.size, dtype=v.dtype)
@@ -541,6 +569,7 @@ def invert_permutation(x, name=None) -> Tensor:
 
 
 def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None) -> Tensor:
+    """The element-wise sum of a list of tensors."""
     from lamina.ops.elementwise import add_n
 
     return add_n(inputs)
