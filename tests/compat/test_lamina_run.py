@@ -502,3 +502,21 @@ def test_notebooks_without_ipython_installed_get_an_install_hint(tmp_path):
     assert proc.returncode == 2
     assert "running notebooks needs IPython, which is not installed" in proc.stderr
     assert "pip install 'lamina[notebook]'" in proc.stderr
+
+
+def test_chained_errors_keep_both_tracebacks_without_runner_frames(tmp_path):
+    script = write_script(
+        tmp_path / "chain.py",
+        """
+        try:
+            {}["missing"]
+        except KeyError as e:
+            raise RuntimeError("lookup failed") from e
+        """,
+    )
+    proc = lamina_run(script, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "KeyError: 'missing'" in proc.stderr
+    assert "The above exception was the direct cause" in proc.stderr
+    assert "RuntimeError: lookup failed" in proc.stderr
+    assert "runpy" not in proc.stderr and "compat" not in proc.stderr

@@ -56,14 +56,16 @@ def run_path(
     :class:`RunError` for input that cannot be run at all.
     """
     if output_style is not None:
-        from lamina.utils import output_style as styles
+        from lamina.utils.output_style import set_output_style
 
         try:
-            styles._canonical(output_style)
+            previous = set_output_style(output_style)
         except (TypeError, ValueError) as e:
             raise RunError(f"--output-style: {e}") from None
-        with styles.output_style(output_style):
+        try:
             return run_path(path, argv, out=out, save_notebook=save_notebook, keep_going=keep_going)
+        finally:
+            set_output_style(previous)
     path = Path(path)
     if not path.exists():
         raise RunError(f"no such file: {str(path)!r}")
@@ -88,17 +90,17 @@ def _internal_frame(filename: str) -> bool:
     )
 
 
-def _filter(te: traceback.TracebackException) -> None:
-    seen: set[int] = set()
-    while te is not None and id(te) not in seen:
-        seen.add(id(te))
-        te.stack = traceback.StackSummary.from_list(
-            [f for f in te.stack if not _internal_frame(f.filename)]
-        )
-        for chained in (te.__cause__, te.__context__):
-            if chained is not None:
-                _filter(chained)
-        te = None
+def _filter(te: traceback.TracebackException, seen: set[int] | None = None) -> None:
+    """Drop the runner's frames from ``te`` and the exceptions chained to it."""
+    seen = set() if seen is None else seen
+    if te is None or id(te) in seen:
+        return
+    seen.add(id(te))
+    te.stack = traceback.StackSummary.from_list(
+        [f for f in te.stack if not _internal_frame(f.filename)]
+    )
+    _filter(te.__cause__, seen)
+    _filter(te.__context__, seen)
 
 
 def format_error(exc: BaseException) -> str:
