@@ -913,6 +913,16 @@ class Trainer:
             self._gen_class_weight = None
 
     def _fit_loop(self, train, val_batcher, cbks, epochs, initial_epoch, shuffle, validation_freq):
+        from lamina.backend.blas import threads_for_fit
+
+        # Small models train on one BLAS thread (see lamina/backend/blas.py).
+        with threads_for_fit(self, getattr(train, "batch_size", 32)):
+            return self._run_epochs(
+                train, val_batcher, cbks, epochs, initial_epoch, shuffle, validation_freq
+            )
+
+    def _run_epochs(self, train, val_batcher, cbks, epochs, initial_epoch, shuffle,
+                    validation_freq):
         step = self._get_train_step()
         custom = getattr(step, "custom", False)
         spec = self._compiled
