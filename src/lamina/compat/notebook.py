@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -166,6 +167,7 @@ class NotebookRunner:
         for cell in cells:
             cell.outputs = []
             cell.execution_count = None
+        self._started = time.perf_counter()
         saved_backend = os.environ.get("MPLBACKEND")
         failed: list[tuple[int, BaseException]] = []
         expected: list[int] = []
@@ -232,7 +234,8 @@ class NotebookRunner:
             parts.append(f"{len(expected)} raised as expected (cells {_numbers(expected)})")
         if failed:
             parts.append(f"{len(failed)} failed (cells {_numbers([n for n, _ in failed])})")
-        self._say(f"{_PREFIX} {self.path.name}: " + ", ".join(parts))
+        elapsed = time.perf_counter() - self._started
+        self._say(f"{_PREFIX} {self.path.name}: " + ", ".join(parts) + f" ({elapsed:.1f} s)")
         for number, error in failed:
             message = str(error).strip().splitlines()[0] if str(error).strip() else ""
             self._say(
