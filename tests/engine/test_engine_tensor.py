@@ -308,3 +308,11 @@ def test_numpy_operands_adopt_the_tensor_dtype():
         tf.add(i, np.array([1.5, 2.0]))
     assert (tf.constant([1.0, 2.0]) + np.array([1, 2])).dtype == tf.float32
     assert (np.float64(2.0) * tf.constant([1.0])).dtype == tf.float32
+
+
+def test_variable_numpy_is_a_snapshot():
+    v = tf.Variable([1.0, 2.0])
+    before, arr = v.numpy(), np.asarray(v)
+    v.assign_add([1.0, 1.0])
+    assert before.tolist() == [1.0, 2.0] and arr.tolist() == [1.0, 2.0]
+    assert v.numpy().tolist() == [2.0, 3.0]

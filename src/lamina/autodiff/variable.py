@@ -115,6 +115,17 @@ class Variable(Tensor):
             f"'{self.name}' of shape {tuple(self._value.shape)}."
         )
 
+    def numpy(self) -> np.ndarray:
+        """A copy of the current value (later assignments do not change it, as TensorFlow)."""
+        v = self._value
+        return v[()] if v.ndim == 0 else v.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        v = self._value
+        if dtype is not None and v.dtype != dtype:
+            return v.astype(dtype)
+        return v.copy()
+
     def read_value(self) -> Tensor:
         """A Tensor snapshot of the current value."""
         return Tensor(self._value.copy())
