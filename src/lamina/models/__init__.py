@@ -1,5 +1,6 @@
 """Keras models (``keras.models``): ``Sequential``, functional and subclassed ``Model``."""
 
+from lamina.models.cloning import clone_model, model_from_config
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
 
@@ -12,13 +13,11 @@ def __getattr__(name: str):
         "load_model",
         "save_model",
         "model_from_json",
-        "model_from_config",
         "model_from_yaml",
-        "clone_model",
     ):
         import importlib
 
-        for modname in ("lamina.saving", "lamina.models.cloning"):
+        for modname in ("lamina.saving",):
             try:
                 mod = importlib.import_module(modname)
             except ImportError:
@@ -28,4 +27,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'lamina.models' has no attribute {name!r}")
 
 
-__all__ = ["Model", "Sequential", "Functional"]
+__all__ = ["Model", "Sequential", "Functional", "clone_model", "model_from_config"]

@@ -631,12 +631,17 @@ def _sequential_cls():
     return Sequential
 
 
-def _functional_from_config(cls, config: dict, custom_objects) -> Model:
+def _functional_from_config(cls, config: dict, custom_objects, prebuilt: dict | None = None):
+    """Rebuild a functional graph; ``prebuilt`` maps layer names to layers to use as they are
+    (``clone_model`` passes its cloned layers)."""
     created: dict[str, Layer] = {}
     pending = []
     for entry in config["layers"]:
         name = entry.get("name") or entry["config"].get("name")
-        layer = layer_from_config(entry, custom_objects=custom_objects)
+        if prebuilt and name in prebuilt:
+            layer = prebuilt[name]
+        else:
+            layer = layer_from_config(entry, custom_objects=custom_objects)
         created[name] = layer
         pending.append((layer, _inbound_calls(entry.get("inbound_nodes", []))))
     # Each layer's node outputs, indexed like the saved node indices.
