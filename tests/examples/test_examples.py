@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from standins import write_fashion_mnist
+from example_standins import write_fashion_mnist
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
