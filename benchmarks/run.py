@@ -377,7 +377,7 @@ def git_commit() -> str:
 BLAS_APIS = ("openblas", "mkl", "blis", "accelerate", "flexiblas")
 
 
-def report(results: dict, args, started: datetime.datetime, load: tuple) -> str:
+def report(results: dict, args, started: datetime.datetime, load: tuple, end_load: tuple) -> str:
     # The BLAS lamina's NumPy loads, as seen by a worker of the lamina interpreter.
     lamina_side = [
         res
@@ -405,8 +405,12 @@ def report(results: dict, args, started: datetime.datetime, load: tuple) -> str:
         + ". All numbers come from "
         "this one run on this one machine; lower times are better.",
         "",
-        f"- CPU: {cpu_model()}, {cores} cores ({affinity} usable); load average at start "
-        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (other work on the machine adds noise)",
+        f"- CPU: {cpu_model()}, {cores} cores ({affinity} usable)",
+        f"- Load average (1/5/15 min) at start {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}, at the "
+        f"end {end_load[0]:.2f} / {end_load[1]:.2f} / {end_load[2]:.2f}; the run took "
+        f"{(datetime.datetime.now(datetime.timezone.utc) - started).total_seconds() / 60:.0f} min. "
+        "A load above the core count means other work shared the cores: multi-threaded BLAS and "
+        "OpenMP pools (NumPy, PyTorch) then slow down far more than single-threaded code.",
         f"- BLAS of lamina's NumPy: {blas}",
         f"- lamina interpreter: `{args.lamina_python}`; peer interpreter: `{args.peer_python}`",
         "",
@@ -494,7 +498,8 @@ def main(argv=None) -> int:
                     else fmt_s(res.get("seconds"))
                 )
                 print(f"{name:3} {LABELS[framework]:32} {shown:>12}  {note_of(res)}", flush=True)
-    text = report(results, args, started, load)
+    end_load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    text = report(results, args, started, load, end_load)
     print()
     print(text)
     if args.out:
