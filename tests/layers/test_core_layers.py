@@ -190,3 +190,12 @@ def test_symbolic_tensor_operators_make_op_layers():
     np.testing.assert_allclose(model(np.ones((2, 3))).numpy(), 3 * np.ones((2, 3)))
     with pytest.raises(TypeError, match="symbolic"):
         np.asarray(x)
+
+
+def test_functional_dropout_with_training_true_stays_active():
+    x = lamina.Input((50,))
+    model = lamina.Model(x, layers.Dropout(0.5)(x, training=True))
+    out = model.predict(np.ones((4, 50)), verbose=0)
+    assert (out == 0).any() and set(np.unique(out)) <= {0.0, 2.0}
+    plain = lamina.Model(x, layers.Dropout(0.5)(x))
+    np.testing.assert_array_equal(plain.predict(np.ones((4, 50)), verbose=0), np.ones((4, 50)))

@@ -723,6 +723,9 @@ class Layer:
 
     def _symbolic_call(self, args, kwargs):
         inputs = args[0]
+        node_kwargs = dict(kwargs)  # an explicit training=True stays with the node (MC dropout)
+        if node_kwargs.get("training", 0) is None:
+            del node_kwargs["training"]
         kwargs = dict(kwargs)
         kwargs.pop("training", None)
         shapes = _map_structure(
@@ -735,7 +738,7 @@ class Layer:
         out_shape = self._symbolic_output_shape(shapes, args, kwargs)
         dtype = self._output_dtype(inputs)
         outputs = _build_keras_tensors(out_shape, dtype)
-        Node(self, call_args=tuple(args), call_kwargs=kwargs, outputs=outputs)
+        Node(self, call_args=tuple(args), call_kwargs=node_kwargs, outputs=outputs)
         return outputs
 
     def _symbolic_output_shape(self, shapes, args, kwargs):

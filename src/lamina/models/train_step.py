@@ -111,6 +111,15 @@ def build_tape_step(model):
     return step
 
 
+def plain_graph(model) -> bool:
+    """True when no layer call of the model carries extra arguments (``training=True`` ...):
+    the compiled plan replays plain calls only."""
+    for node in getattr(model, "_graph_nodes", None) or []:
+        if node.call_kwargs or len(node.call_args) > 1:
+            return False
+    return True
+
+
 def pack_data(x, y=None, sample_weight=None):
     """What Keras hands ``train_step``/``test_step``: ``x`` alone (a tuple ``(x,)`` for
     several inputs), ``(x, y)`` or ``(x, y, sample_weight)``."""
@@ -144,7 +153,7 @@ def build_predict_fn(model, use_plan: bool = True):
         from lamina.models import plan
     except ImportError:
         plan = None
-    if use_plan and plan is not None and hasattr(plan, "build_predict"):
+    if use_plan and plan is not None and hasattr(plan, "build_predict") and plain_graph(model):
         try:
             fn = plan.build_predict(model)
         except Exception:  # noqa: BLE001 - the general path always works

@@ -22,6 +22,7 @@ from lamina.models.train_step import (
     build_tape_step,
     compute_total_loss,
     pack_data,
+    plain_graph,
     to_numpy_outputs,
 )
 
@@ -532,7 +533,7 @@ class Trainer:
                     from lamina.models import plan
                 except ImportError:
                     plan = None
-                if plan is not None:
+                if plan is not None and plain_graph(self):
                     step = plan.build_train_step(self)
             if step is None:
                 step = build_tape_step(self)
@@ -921,8 +922,9 @@ class Trainer:
                 train, val_batcher, cbks, epochs, initial_epoch, shuffle, validation_freq
             )
 
-    def _run_epochs(self, train, val_batcher, cbks, epochs, initial_epoch, shuffle,
-                    validation_freq):
+    def _run_epochs(
+        self, train, val_batcher, cbks, epochs, initial_epoch, shuffle, validation_freq
+    ):
         step = self._get_train_step()
         custom = getattr(step, "custom", False)
         spec = self._compiled
