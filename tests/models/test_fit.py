@@ -373,3 +373,20 @@ def test_custom_batch_mean_metric_is_averaged_over_requested_batches():
     model = frozen_model(metrics=(batch_size_metric,))
     model.evaluate(x, y, batch_size=32, verbose=0)
     assert seen == [32, 32, 32, 4]
+
+
+def test_batcher_shuffles_rows_or_whole_batches():
+    from lamina.models.data_adapter import ArrayBatcher
+
+    x = np.arange(10, dtype="float32").reshape(-1, 1)
+    b = ArrayBatcher([x], [x.copy()], None, batch_size=4)
+    np.random.seed(0)
+    rows = [xs[0][:, 0].copy() for xs, ys, _ in b.epoch(shuffle=True)]
+    assert [len(r) for r in rows] == [4, 4, 2]
+    assert sorted(np.concatenate(rows)) == list(range(10)) and list(np.concatenate(rows)) != list(
+        range(10)
+    )
+    blocks = [tuple(xs[0][:, 0]) for xs, _, _ in b.epoch(shuffle="batch")]
+    assert sorted(blocks[:2]) == [(0, 1, 2, 3), (4, 5, 6, 7)] and blocks[2] == (8, 9)
+    x_and_y = [(xs[0][:, 0].copy(), ys[0][:, 0].copy()) for xs, ys, _ in b.epoch(shuffle=True)]
+    assert all(np.array_equal(a, c) for a, c in x_and_y)  # rows stay paired with labels

@@ -208,10 +208,12 @@ class ArrayBatcher:
 
             rng = _rng()
         if shuffle == "batch":
+            # Whole batches change places; a partial last batch stays last (as tf.keras).
             n, bs = self.n, self.batch_size
-            blocks = np.arange(self.full_steps)
-            rng.shuffle(blocks)
-            return np.concatenate([np.arange(b * bs, min((b + 1) * bs, n)) for b in blocks])
+            full = n // bs
+            blocks = rng.permutation(full)
+            order = (blocks[:, None] * bs + np.arange(bs)).reshape(-1)
+            return np.concatenate([order, np.arange(full * bs, n)])
         return rng.permutation(self.n)
 
 
