@@ -40,12 +40,13 @@ LABELS = {
     "tf.keras": "tf.keras (TensorFlow backend)",
     "keras-jax": "Keras 3 on JAX",
     "torch": "PyTorch, idiomatic loop",
+    "torch-1t": "PyTorch, same loop, 1 thread",
     "gemm": "GEMM lower bound (NumPy)",
 }
 FRAMEWORKS = {
-    "T": ["lamina", "numpy", "tf.keras", "keras-jax", "torch"],
-    "T1": ["lamina", "numpy", "tf.keras", "keras-jax", "torch"],
-    "M": ["lamina", "gemm", "numpy", "tf.keras", "keras-jax", "torch"],
+    "T": ["lamina", "numpy", "tf.keras", "keras-jax", "torch", "torch-1t"],
+    "T1": ["lamina", "numpy", "tf.keras", "keras-jax", "torch", "torch-1t"],
+    "M": ["lamina", "gemm", "numpy", "tf.keras", "keras-jax", "torch", "torch-1t"],
     "O": ["lamina", "numpy", "tf.keras", "torch"],
 }
 IMPORTS = [

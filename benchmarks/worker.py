@@ -20,6 +20,7 @@ REQUIRES = {
     "tf.keras": "tensorflow",
     "keras-jax": "jax",
     "torch": "torch",
+    "torch-1t": "torch",
     "numpy": "numpy",
     "gemm": "numpy",
 }
@@ -42,9 +43,11 @@ def load_framework(name: str):
         if keras.backend.backend() != "jax":
             raise RuntimeError(f"KERAS_BACKEND is {keras.backend.backend()!r}, expected 'jax'")
         return keras, f"keras {keras.__version__}, jax {jax.__version__}"
-    if name == "torch":
+    if name in ("torch", "torch-1t"):
         import torch
 
+        if name == "torch-1t":
+            torch.set_num_threads(1)
         return torch, f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
     return None, f"numpy {__import__('numpy').__version__}"
 
@@ -71,7 +74,7 @@ def run(job: dict) -> dict:
             result = impl.epoch_time(keras, workload, epochs, rows)
         else:
             result = impl.op_overhead(module, n_ops)
-    elif framework == "torch":
+    elif framework in ("torch", "torch-1t"):
         import bench_torch as impl
 
         if workload in ("T", "T1"):
