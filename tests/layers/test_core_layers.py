@@ -73,6 +73,11 @@ def test_dense_is_reproducible_with_numpy_seed():
     np.testing.assert_array_equal(a.kernel.numpy(), b.kernel.numpy())
 
 
+def test_dense_accepts_numpy_integer_units():
+    assert layers.Dense(np.int64(3)).units == 3
+    assert type(layers.Dense(np.int64(3)).get_config()["units"]) is int
+
+
 def test_dense_argument_errors():
     with pytest.raises(ValueError, match="positive integer. Received: units=0"):
         layers.Dense(0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from lamina.layers.layer import InputSpec, Layer, _serialize
 from lamina.legacy import rename_kwargs
 
@@ -40,8 +42,10 @@ class Dense(Layer):
         if "bias_regularizer" in kwargs:
             bias_regularizer = kwargs.pop("bias_regularizer")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if isinstance(units, float) and units.is_integer():
+        if isinstance(units, (float, np.floating)) and float(units).is_integer():
             units = int(units)
+        if isinstance(units, np.integer):
+            units = int(units)  # e.g. Dense(y.max() + 1)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 "Received an invalid value for `units`, expected a positive integer. "
