@@ -295,6 +295,11 @@ def targets_section(results: dict) -> list[str]:
             lambda v: v >= 3,
         ),
         (
+            "T (context, no target): PyTorch with torch.set_num_threads(1) / lamina",
+            ratio(t.get("torch-1t", {}), t.get("lamina", {})),
+            None,
+        ),
+        (
             "T: lamina time / NumPy hand-written loop time <= 1.5",
             ratio(t.get("lamina", {}), t.get("numpy", {})),
             lambda v: v <= 1.5,
