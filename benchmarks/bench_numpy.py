@@ -85,7 +85,8 @@ class HandMLP:
             return
         self.t += 1
         b1, b2, eps = 0.9, 0.999, 1e-7
-        lr_t = self.lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)  # a Python float: stays float32
+        # a Python float, so the float32 arrays stay float32
+        lr_t = self.lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
             m += (1 - b1) * (g - m)
             v += (1 - b2) * (g * g - v)
