@@ -28,7 +28,9 @@ make_venv() {
         # Some Linux Pythons ship without ensurepip (Debian's python3-venv); virtualenv from pip works there.
         rm -rf "$VENV"
         echo "python -m venv is unavailable; using virtualenv from pip"
-        "$py" -m pip install --quiet --user virtualenv
+        "$py" -m virtualenv --version >/dev/null 2>&1 ||
+            "$py" -m pip install --quiet --user virtualenv ||
+            "$py" -m pip install --quiet --user --break-system-packages virtualenv
         "$py" -m virtualenv --quiet "$VENV"
     fi
 }
