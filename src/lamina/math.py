@@ -5,6 +5,7 @@ from lamina.ops.array_ops import unsorted_segment_sum
 from lamina.ops.comparison import *  # noqa: F403
 from lamina.ops.core import add, cast, divide, exp, log, multiply, negative, reduce_sum, subtract
 from lamina.ops.elementwise import *  # noqa: F403
+from lamina.ops.extras import *  # noqa: F403
 from lamina.ops.linalg import l2_normalize
 from lamina.ops.nn import log_softmax, sigmoid, softmax, softplus, tanh  # noqa: F401
 from lamina.ops.reduction import *  # noqa: F403

@@ -446,7 +446,7 @@ def scale_regularization_loss(regularization_loss) -> Tensor:
 
 def zero_fraction(value, name=None) -> Tensor:
     """The fraction of entries equal to zero."""
-    from lamina.ops.reduction import zero_fraction as _zf
+    from lamina.ops.extras import zero_fraction as _zf
 
     return _zf(value)
 

@@ -870,12 +870,16 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None) -> Tensor:
 
 def segment_sum(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
     if num_segments is None:
-        return _r.segment_sum(data, segment_ids)
+        from lamina.ops.extras import segment_sum as _segment_sum
+
+        return _segment_sum(data, segment_ids)
     return _a.unsorted_segment_sum(data, segment_ids, num_segments)
 
 
 def segment_max(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
-    return _r.unsorted_segment_max(data, segment_ids, num_segments)
+    from lamina.ops.extras import unsorted_segment_max
+
+    return unsorted_segment_max(data, segment_ids, num_segments)
 
 
 def rsqrt(x) -> Tensor:

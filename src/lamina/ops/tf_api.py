@@ -88,6 +88,29 @@ LAZY: dict[str, tuple[str, str]] = {
         )
     },
     **{
+        name: ("lamina.ops.extras", name)
+        for name in (
+            "identity_n",
+            "parallel_stack",
+            "tensor_scatter_nd_sub",
+            "tensor_scatter_nd_max",
+            "tensor_scatter_nd_min",
+            "unique_with_counts",
+            "searchsorted",
+            "strided_slice",
+            "reverse_sequence",
+            "unravel_index",
+            "histogram_fixed_width",
+            "get_static_value",
+            "space_to_depth",
+            "depth_to_space",
+            "scalar_mul",
+            "real",
+            "imag",
+            "conj",
+        )
+    },
+    **{
         name: ("lamina.ops.control", name)
         for name in (
             "nest",
