@@ -355,6 +355,23 @@ class Trainer:
     def _standardize_sw(self, sample_weight, n: int | None = None):
         if sample_weight is None:
             return None
+        if isinstance(sample_weight, dict) or (
+            isinstance(sample_weight, (list, tuple))
+            and sample_weight
+            and all(
+                isinstance(w, (np.ndarray, list)) or hasattr(w, "to_numpy") for w in sample_weight
+            )
+            and len({len(w) for w in sample_weight}) == 1
+            and len(sample_weight) > 1
+            and np.ndim(sample_weight[0]) >= 1
+            and len(sample_weight) == len(self._compiled.output_names or [])
+            and len(self._compiled.output_names or []) > 1
+        ):
+            raise ValueError(
+                "One `sample_weight` array per output is not supported: pass a single array of "
+                "per-sample weights (it applies to every output), or use `loss_weights` to "
+                "weigh the outputs."
+            )
         sw = da.to_numpy(sample_weight, "sample_weight")
         sw = sw.astype(self._float_dtype(), copy=False)
         if sw.ndim == 2 and sw.shape[1] == 1:
