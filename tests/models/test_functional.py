@@ -343,3 +343,20 @@ def test_train_step_receives_x_alone_when_fit_has_no_targets():
     model.compile(optimizer="sgd")
     h = model.fit(np.ones((8, 3)), batch_size=4, epochs=1, verbose=0)
     assert seen == ["Tensor", "Tensor"] and list(h.history) == ["loss"]
+
+
+def test_subclassed_model_receives_dict_inputs_as_a_dict():
+    class TwoInputs(lamina.Model):
+        def __init__(self):
+            super().__init__()
+            self.d = layers.Dense(1)
+
+        def call(self, inputs):
+            return self.d(layers.concatenate([inputs["left"], inputs["right"]]))
+
+    model = TwoInputs()
+    model.compile("sgd", "mse")
+    data = {"left": np.ones((8, 2)), "right": np.zeros((8, 3))}
+    model.fit(data, np.ones(8), batch_size=4, epochs=1, verbose=0)
+    assert model.predict(data).shape == (8, 1)
+    assert model.d.kernel.shape == (5, 1)

@@ -1037,6 +1037,8 @@ def _dummies(shapes, dtype: str, fill: int):
         return _dummy(shapes, dtype, fill)
     if isinstance(shapes, dict):
         return {k: _dummies(v, dtype, fill) for k, v in shapes.items()}
+    if not isinstance(shapes, (list, tuple)):
+        raise TypeError(f"Expected a shape tuple (or a list/dict of them), received {shapes!r}.")
     return [_dummies(s, dtype, fill) for s in shapes]
 
 

@@ -324,7 +324,12 @@ class Model(Trainer, ModelSavingMixin, Layer):
         from lamina.autodiff import tape as _tape
         from lamina.layers.layer import _dummies
 
-        shapes = _to_tuples(input_shape) if isinstance(input_shape, list) else tuple(input_shape)
+        if isinstance(input_shape, dict):
+            shapes = {k: tuple(v) for k, v in input_shape.items()}
+        elif isinstance(input_shape, list):
+            shapes = _to_tuples(input_shape)
+        else:
+            shapes = tuple(input_shape)
         dummy = _dummies(shapes, self._dtype, 1)
         saved = _tape._active[:]
         _tape._active.clear()

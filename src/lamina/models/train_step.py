@@ -17,6 +17,20 @@ from lamina.autodiff.tape import GradientTape
 from lamina.autodiff.tensor import Tensor
 
 
+def model_inputs(model, x):
+    """Batch arrays -> what ``model`` is called on: a Tensor, a list of Tensors, or (for a
+    subclassed model fed a dict) a dict of Tensors keyed as the data was."""
+    if not isinstance(x, list):
+        return Tensor(x)
+    tensors = [Tensor(a) for a in x]
+    keys = getattr(model, "_input_keys", None)
+    if keys is not None and len(keys) == len(tensors):
+        return dict(zip(keys, tensors))
+    if len(tensors) == 1 and not (model._is_graph_network and len(model.inputs) > 1):
+        return tensors[0]
+    return tensors
+
+
 def as_list(x) -> list:
     if isinstance(x, (list, tuple)):
         return list(x)
@@ -82,14 +96,9 @@ def compute_total_loss(model, y_true: list, y_pred: list, sample_weight, per_out
 def build_tape_step(model):
     """The general training step for ``model`` (see the module docstring)."""
     optimizer = model.optimizer
-    multi_in = (
-        len(getattr(model, "inputs", None) or [None]) > 1 if model._is_graph_network else False
-    )
 
     def step(x, y, sample_weight):
-        xin = [Tensor(a) for a in x] if isinstance(x, list) else Tensor(x)
-        if isinstance(xin, list) and len(xin) == 1 and not multi_in:
-            xin = xin[0]
+        xin = model_inputs(model, x)
         ys = as_list(y) if y is not None else []
         variables = model.trainable_variables
         per = [] if step.track_outputs else None
@@ -134,7 +143,7 @@ def build_custom_step(model):
     """A step calling the user's overridden ``model.train_step(data)``; returns its logs."""
 
     def step(x, y, sample_weight):
-        xin = [Tensor(a) for a in x] if isinstance(x, list) else Tensor(x)
+        xin = model_inputs(model, x)
         yin = None
         if y is not None:
             yin = [Tensor(a) for a in y] if isinstance(y, list) else Tensor(y)
@@ -160,15 +169,11 @@ def build_predict_fn(model, use_plan: bool = True):
             fn = None
     if fn is not None:
         return fn
-    multi_in = model._is_graph_network and len(model.inputs) > 1
 
     seen: dict = {}
 
     def predict(x):
-        xin = [Tensor(a) for a in x] if isinstance(x, list) else Tensor(x)
-        if isinstance(xin, list) and len(xin) == 1 and not multi_in:
-            xin = xin[0]
-        out = model(xin, training=False)
+        out = model(model_inputs(model, x), training=False)
         if isinstance(out, dict):
             out = list(out.values())
         seen["out"] = out

@@ -21,6 +21,7 @@ from lamina.models.train_step import (
     build_predict_fn,
     build_tape_step,
     compute_total_loss,
+    model_inputs,
     pack_data,
     plain_graph,
     to_numpy_outputs,
@@ -303,6 +304,8 @@ class Trainer:
     def _standardize_x(self, x, what: str = "x") -> tuple[list[np.ndarray], object]:
         arrays, struct = da.flatten_struct(x, what)
         refs = self._input_refs()
+        if refs is None:  # a subclassed model is called on data shaped as it was given
+            self._input_keys = struct if isinstance(struct, list) else None
         if isinstance(struct, list) and refs is not None:  # dict input: order by input names
             names = self.input_names
             missing = [k for k in names if k not in struct]
@@ -425,10 +428,8 @@ class Trainer:
             not self.built or getattr(self, "_n_outputs", None) is None
         ):
             sample = [a[:2] for a in xs]
-            from lamina.autodiff.tensor import Tensor
 
-            arg = [Tensor(a) for a in sample] if len(sample) > 1 else Tensor(sample[0])
-            out = self(arg, training=False)
+            out = self(model_inputs(self, sample), training=False)
             outs = (
                 list(out.values())
                 if isinstance(out, dict)
@@ -1043,7 +1044,7 @@ class Trainer:
             if custom_test:
                 from lamina.autodiff.tensor import Tensor
 
-                xb = Tensor(xs[0]) if len(xs) == 1 else [Tensor(a) for a in xs]
+                xb = model_inputs(self, xs)
                 yb = None if not ys else Tensor(ys[0]) if len(ys) == 1 else [Tensor(a) for a in ys]
                 data = pack_data(xb, yb, None if sw is None else Tensor(sw))
                 logs = {
