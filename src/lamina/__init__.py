@@ -28,7 +28,6 @@ from lamina.autodiff.eager import (
     numpy_function,
     py_function,
 )
-from lamina.autodiff.module import Module, VariableAggregation, VariableSynchronization
 from lamina.dtypes import (
     DType,
     as_dtype,
@@ -50,7 +49,6 @@ from lamina.dtypes import (
     uint32,
     uint64,
 )
-from lamina.ops.printing import print  # noqa: A001  (tf.print)
 from lamina.ops.tf_api import *  # noqa: F403  (the tf.* functions)
 
 #: ``tf.newaxis`` (``None``, as NumPy's).
@@ -102,6 +100,10 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "load_model": ("lamina.models", "load_model"),
     "utils_set_random_seed": ("lamina.utils", "set_random_seed"),
     "test": ("lamina.config", "test_namespace"),
+    "print": ("lamina.ops.printing", "print"),
+    "Module": ("lamina.autodiff.module", "Module"),
+    "VariableAggregation": ("lamina.autodiff.module", "VariableAggregation"),
+    "VariableSynchronization": ("lamina.autodiff.module", "VariableSynchronization"),
     # TensorFlow 1/2 initializer spellings (tf.zeros_initializer() ...)
     "zeros_initializer": ("lamina.initializers", "Zeros"),
     "ones_initializer": ("lamina.initializers", "Ones"),
