@@ -248,3 +248,18 @@ def test_gradients_keep_float32():
         y = tf.reduce_mean(tf.nn.softmax(x @ x) * 3.0)
     g = tape.gradient(y, x)
     assert g.dtype == tf.float32 and g.shape == (2, 2)
+
+
+def test_ops_without_gradient_raise_a_clear_error():
+    x = tf.Variable([[4.0, 1.0], [1.0, 3.0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.linalg.cholesky(x))
+    with pytest.raises(LookupError, match="No gradient is implemented for `cholesky`"):
+        tape.gradient(y, x)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.stop_gradient(tf.linalg.cholesky(x))) + tf.reduce_sum(x)
+    assert tape.gradient(y, x).numpy().tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    # non-differentiable by nature (as in TensorFlow): no gradient, no error
+    with tf.GradientTape() as tape:
+        y = tf.cast(tf.argmax(x), tf.float32) + tf.round(x)
+    assert tape.gradient(y, x) is None

@@ -161,6 +161,22 @@ def snapshot(x: Tensor, arr: np.ndarray) -> np.ndarray:
     return arr.copy() if isinstance(x, Variable) else arr
 
 
+def no_gradient(value: np.ndarray, inputs: tuple, op: str) -> Tensor:
+    """The result of an op lamina cannot differentiate (though TensorFlow can).
+
+    It is recorded like any op, so differentiating through it raises a clear LookupError
+    instead of silently returning None.
+    """
+
+    def vjp(g):
+        raise LookupError(
+            f"No gradient is implemented for `{op}` in lamina. Wrap its result in "
+            "lamina.stop_gradient(...) if it does not need one, or compute it outside the tape."
+        )
+
+    return record(value, inputs, vjp)
+
+
 # --- broadcasting -------------------------------------------------------------------------
 def unbroadcast(g: Tensor, shape: tuple) -> Tensor:
     """Sum ``g`` over the axes that broadcasting added or stretched, to get ``shape``."""

@@ -36,6 +36,7 @@ from lamina.ops.core import (
     divide,
     exp,
     multiply,
+    no_gradient,
     reshape,
     subtract,
     zeros_like,
@@ -379,7 +380,7 @@ _lgamma_vec = np.frompyfunc(_math.lgamma, 1, 1)
 def lgamma(x, name=None) -> Tensor:
     """log |Gamma(x)| (its gradient, the digamma function, is not provided)."""
     x = _float_input(x, "lgamma")
-    return Tensor(_lgamma_vec(x._value).astype(x._value.dtype))
+    return no_gradient(_lgamma_vec(x._value).astype(x._value.dtype), (x,), "lgamma")
 
 
 def real(input, name=None) -> Tensor:

@@ -16,6 +16,7 @@ from lamina.ops.core import (
     matmul,
     multiply,
     negative,
+    no_gradient,
     reduce_sum,
 )
 from lamina.ops.elementwise import abs, maximum, sqrt, square
@@ -172,11 +173,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None) -> Tenso
                 reduce_sum(abs(x), axis=axis[1], keepdims=True), axis=axis, keepdims=keepdims
             )
         if ord == 2:
-            return Tensor(
-                np.linalg.norm(x._value, 2, axis=tuple(axis), keepdims=keepdims).astype(
-                    x._value.dtype
-                )
-            )
+            value = np.linalg.norm(x._value, 2, axis=tuple(axis), keepdims=keepdims)
+            return no_gradient(value.astype(x._value.dtype), (x,), "norm(ord=2) of a matrix")
         raise ValueError(f"norm: unsupported matrix `ord` {ord!r}.")
     if ord in ("euclidean", 2, 2.0):
         return sqrt(reduce_sum(square(x), axis=axis, keepdims=keepdims))
@@ -310,7 +308,7 @@ def cholesky(input, name=None) -> Tensor:
     x = _float_input(input, "cholesky")
     _square(x, "cholesky")
     try:
-        return Tensor(np.linalg.cholesky(x._value))
+        return no_gradient(np.linalg.cholesky(x._value), (x,), "cholesky")
     except np.linalg.LinAlgError:
         raise ValueError("cholesky: the matrix is not positive definite.") from None
 
@@ -319,23 +317,24 @@ def qr(input, full_matrices=False, name=None):
     """(q, r) of the QR decomposition; no gradient."""
     x = _float_input(input, "qr")
     q, r = np.linalg.qr(x._value, mode="complete" if full_matrices else "reduced")
-    return Tensor(q), Tensor(r)
+    return no_gradient(q, (x,), "qr"), no_gradient(r, (x,), "qr")
 
 
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     """(s, u, v) as TensorFlow orders them (v, not v transposed)."""
     x = _float_input(tensor, "svd")
     if not compute_uv:
-        return Tensor(np.linalg.svd(x._value, compute_uv=False))
+        return no_gradient(np.linalg.svd(x._value, compute_uv=False), (x,), "svd")
     u, s, vt = np.linalg.svd(x._value, full_matrices=full_matrices)
-    return Tensor(s), Tensor(u), Tensor(np.swapaxes(vt, -1, -2))
+    v = np.swapaxes(vt, -1, -2)
+    return tuple(no_gradient(a, (x,), "svd") for a in (s, u, v))
 
 
 def eigh(tensor, name=None):
     """(eigenvalues, eigenvectors) of symmetric matrices; no gradient."""
     x = _float_input(tensor, "eigh")
     w, v = np.linalg.eigh(x._value)
-    return Tensor(w), Tensor(v)
+    return no_gradient(w, (x,), "eigh"), no_gradient(v, (x,), "eigh")
 
 
 def eigvalsh(tensor, name=None) -> Tensor:
@@ -347,7 +346,7 @@ def pinv(a, rcond=None, validate_args=False, name=None) -> Tensor:
     """The Moore-Penrose pseudo-inverse; no gradient."""
     x = _float_input(a, "pinv")
     kw = {} if rcond is None else {"rcond": rcond}
-    return Tensor(np.linalg.pinv(x._value, **kw).astype(x._value.dtype))
+    return no_gradient(np.linalg.pinv(x._value, **kw).astype(x._value.dtype), (x,), "pinv")
 
 
 def diag(diagonal, name=None, k=0) -> Tensor:
