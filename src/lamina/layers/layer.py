@@ -649,7 +649,11 @@ class Layer:
         def conv(x):
             if isinstance(x, Tensor):
                 v = x._value
-                if v.dtype.kind == "f" and v.dtype != np.dtype(dtype) and self._autocast:
+                if (
+                    self._autocast
+                    and v.dtype != np.dtype(dtype)
+                    and (v.dtype.kind == "f" or v.dtype.kind in "iub" and self._autocast_kind(v))
+                ):
                     from lamina.ops import cast
 
                     return cast(x, dtype)
@@ -678,6 +682,8 @@ class Layer:
             return {k: conv(v) for k, v in inputs.items()}
         return conv(inputs)
 
+    #: Cast float inputs to the layer dtype (and integer/bool inputs of float layers to it).
+    #: Layers that take integer inputs (an embedding lookup) set this to False.
     _autocast = True
 
     def _autocast_kind(self, arr) -> bool:
