@@ -558,3 +558,16 @@ MORE = [
 @pytest.mark.parametrize("name,fn,args", MORE, ids=[m[0] for m in MORE])
 def test_more_gradients(name, fn, args):
     check_grad(fn, *args)
+
+
+def _sym(a):
+    return (a + tf.linalg.matrix_transpose(a)) * 0.5
+
+
+def test_cholesky_and_eigh_gradients():
+    a = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+    check_grad(lambda t: tf.linalg.cholesky(_sym(t)), a)
+    check_grad(lambda t: tf.linalg.eigh(_sym(t))[0], a)
+    check_grad(lambda t: tf.square(tf.linalg.eigh(_sym(t))[1]), a)  # sign-free function
+    check_grad(lambda t: tf.linalg.eigvalsh(t), a)  # lower triangle only, as TensorFlow
+    check_grad(lambda t: tf.linalg.logdet(_sym(t)), a)

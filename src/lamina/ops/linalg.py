@@ -304,13 +304,24 @@ def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
 
 
 def cholesky(input, name=None) -> Tensor:
-    """The lower Cholesky factor; no gradient."""
+    """The lower Cholesky factor L (A = L L^T) of symmetric positive-definite matrices."""
     x = _float_input(input, "cholesky")
     _square(x, "cholesky")
     try:
-        return no_gradient(np.linalg.cholesky(x._value), (x,), "cholesky")
+        value = np.linalg.cholesky(x._value)
     except np.linalg.LinAlgError:
         raise ValueError("cholesky: the matrix is not positive definite.") from None
+
+    def vjp(g):
+        # Murray's formula, symmetrized as TensorFlow: the input is taken as symmetric.
+        l_inv = inv(out)
+        middle = band_part(matmul(out, g, transpose_a=True), -1, 0)
+        middle = middle - multiply(0.5, diag(diag_part(middle)))
+        grad = matmul(matmul(l_inv, middle, transpose_a=True), l_inv)
+        return (multiply(0.5, grad + matrix_transpose(grad)),)
+
+    out = record(value, (x,), vjp)
+    return out
 
 
 def qr(input, full_matrices=False, name=None):
@@ -331,14 +342,30 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
 
 
 def eigh(tensor, name=None):
-    """(eigenvalues, eigenvectors) of symmetric matrices; no gradient."""
+    """(eigenvalues, eigenvectors) of symmetric matrices (from the lower triangle)."""
     x = _float_input(tensor, "eigh")
     w, v = np.linalg.eigh(x._value)
-    return no_gradient(w, (x,), "eigh"), no_gradient(v, (x,), "eigh")
+    gap = w[..., None, :] - w[..., :, None]
+    with np.errstate(divide="ignore"):
+        f = np.where(np.eye(w.shape[-1], dtype=bool), 0.0, 1.0 / gap).astype(w.dtype)
+
+    def lower(grad):  # the op reads only the lower triangle, as TensorFlow's
+        grad = band_part(grad + matrix_transpose(grad), -1, 0)
+        return grad - multiply(0.5, diag(diag_part(grad)))
+
+    def vjp_w(g):
+        return (lower(matmul(matmul(vecs, diag(g)), vecs, transpose_b=True)),)
+
+    def vjp_v(g):
+        inner = multiply(Tensor(f), matmul(vecs, g, transpose_a=True))
+        return (lower(matmul(matmul(vecs, inner), vecs, transpose_b=True)),)
+
+    vecs = Tensor(v)  # constant inside the VJPs (no third derivatives through eigh)
+    return record(w, (x,), vjp_w), record(v, (x,), vjp_v)
 
 
 def eigvalsh(tensor, name=None) -> Tensor:
-    """Eigenvalues of symmetric matrices; no gradient."""
+    """Eigenvalues of symmetric matrices."""
     return eigh(tensor)[0]
 
 
