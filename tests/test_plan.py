@@ -133,8 +133,8 @@ def test_flat_buffers_keep_variables_and_optimizer_state_per_variable():
     assert not model.get_weights()[0].any()
 
 
-def test_large_model_threaded_update_matches_tape():
-    """Above 65,536 parameters the flat update runs in two threads: same numbers."""
+def test_large_model_matches_tape():
+    """A model over 65,536 parameters (fit keeps every BLAS thread for it): same numbers."""
     rs = np.random.RandomState(2)
     x = rs.rand(64, 256).astype("float32")
     y = rs.randint(0, 4, 64)

@@ -69,15 +69,6 @@ def _flat_update(opt, variables, P: np.ndarray, G: np.ndarray):
     scratch = [np.empty_like(P) for _ in range(max(int(getattr(opt, "_n_scratch", 1)), 1))]
     update, coefficients = opt._update_numpy, opt._coefficients
     clipvalue, global_clipnorm = opt.clipvalue, opt.global_clipnorm
-    parts = _split_for_threads(P, G, flat_slots, scratch)
-    pool = _worker() if len(parts) > 1 else None
-
-    def run(part, lr, c) -> None:
-        p, g, slots, sc = part
-        if opt.weight_decay:
-            np.multiply(p, opt.weight_decay * lr, out=sc[0])
-            np.subtract(p, sc[0], out=p)
-        update(g, p, slots, sc, c)
 
     def step() -> None:
         # runs inside the plan's np.errstate
@@ -90,47 +81,10 @@ def _flat_update(opt, variables, P: np.ndarray, G: np.ndarray):
         elif clipvalue:
             np.clip(G, -clipvalue, clipvalue, out=G)
         lr = opt._current_lr()
-        c = coefficients(lr, float(opt._step() + 1))
-        if pool is None:
-            run(parts[0], lr, c)
-        else:
-            # NumPy releases the GIL inside ufunc loops: the halves run on both cores.
-            future = pool.submit(_run_in_errstate, run, parts[1], lr, c)
-            run(parts[0], lr, c)
-            future.result()
+        if opt.weight_decay:
+            np.multiply(P, opt.weight_decay * lr, out=scratch[0])
+            np.subtract(P, scratch[0], out=P)
+        update(G, P, flat_slots, scratch, coefficients(lr, float(opt._step() + 1)))
         opt._after_update()
 
     return step
-
-
-#: Below this many parameters the update is too short for a second thread to pay off.
-_THREADED_UPDATE_MIN = 1 << 16
-_POOL = None
-
-
-def _split_for_threads(P, G, slots: list, scratch: list) -> list:
-    """The flat buffers as one part, or two halves when the model is large enough."""
-    import os
-
-    n = P.size
-    if n < _THREADED_UPDATE_MIN or (os.cpu_count() or 1) < 2:
-        return [(P, G, slots, scratch)]
-    h = (n // 2) // 16 * 16  # keep both halves 64-byte aligned relative to each other
-    return [
-        (P[:h], G[:h], [s[:h] for s in slots], [s[:h] for s in scratch]),
-        (P[h:], G[h:], [s[h:] for s in slots], [s[h:] for s in scratch]),
-    ]
-
-
-def _worker():
-    global _POOL
-    if _POOL is None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lamina-update")
-    return _POOL
-
-
-def _run_in_errstate(fn, *args) -> None:
-    with np.errstate(all="ignore"):  # errstate is per thread
-        fn(*args)
