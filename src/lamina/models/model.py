@@ -117,17 +117,8 @@ class Model(Trainer, ModelSavingMixin, Layer):
             else:
                 seen_ok.append(node.layer.name)
         self._graph_nodes = nodes
-        layers: list[Layer] = []
-        ids = set()
-        for t in flat_in:  # input layers first, in the order of `inputs`
-            layer = t._keras_history[0]
-            if id(layer) not in ids:
-                ids.add(id(layer))
-                layers.append(layer)
-        for node in nodes:
-            if id(node.layer) not in ids:
-                ids.add(id(node.layer))
-                layers.append(node.layer)
+        layers = _keras_layer_order(flat_in, flat_out, nodes)
+        ids = {id(layer) for layer in layers}
         self._graph_layers = layers
         self._tracked_layers[:] = [x for x in self._tracked_layers if id(x) in ids]
         for layer in layers:
@@ -450,6 +441,45 @@ class Model(Trainer, ModelSavingMixin, Layer):
 
 
 # --- graph helpers -------------------------------------------------------------------------
+def _keras_layer_order(flat_in: list, flat_out: list, nodes: list) -> list:
+    """The functional model's layers in Keras's order (tf.keras 2.x and Keras 3 alike).
+
+    Layers are sorted by depth, deepest (nearest the inputs) first, where a node's depth is
+    one more than the deepest node it feeds; ties keep the order in which a depth-first walk
+    from the outputs first reaches them. ``summary()`` lists layers in this order and Keras's
+    weight files address layers by it, so it must match.
+    """
+    index: dict[int, int] = {}
+    seen: set[int] = set()
+    for t in flat_out:  # pre-order walk over each node's inputs, in order
+        stack = [t.node]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            index.setdefault(id(node.layer), len(index))
+            stack.extend(reversed(node.parent_nodes))
+    node_depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    by_id: dict[int, Layer] = {}
+    for node in reversed(nodes):  # outputs first
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = depth
+        node_depth[id(node)] = depth
+        by_id[id(node.layer)] = node.layer
+        for parent in node.parent_nodes:
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    for t in flat_in:  # inputs that reach no output still belong to the model
+        layer = t._keras_history[0]
+        if id(layer) not in layer_depth:
+            layer_depth[id(layer)] = 0
+            index[id(layer)] = -1
+            by_id[id(layer)] = layer
+    order = sorted(by_id, key=lambda k: (-layer_depth[k], index.get(k, -1)))
+    return [by_id[k] for k in order]
+
+
 def _topological_nodes(outputs: list[KerasTensor]) -> list:
     order: list = []
     done: set[int] = set()
