@@ -48,7 +48,8 @@ def load_framework(name: str):
 
         if name == "torch-1t":
             torch.set_num_threads(1)
-        return torch, f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
+        threads = torch.get_num_threads()
+        return torch, f"torch {torch.__version__} ({threads} thread{'s' * (threads != 1)})"
     return None, f"numpy {__import__('numpy').__version__}"
 
 
