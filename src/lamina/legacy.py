@@ -9,8 +9,13 @@ from __future__ import annotations
 #: Old keyword argument -> current keyword, per kind of object.
 KWARG_ALIASES: dict[str, dict[str, str]] = {
     "optimizer": {"lr": "learning_rate"},
-    "layer": {"W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
-              "init": "kernel_initializer", "output_dim": "units", "nb_epoch": "epochs"},
+    "layer": {
+        "W_regularizer": "kernel_regularizer",
+        "b_regularizer": "bias_regularizer",
+        "init": "kernel_initializer",
+        "output_dim": "units",
+        "nb_epoch": "epochs",
+    },
     "fit": {"nb_epoch": "epochs"},
     "dataset": {"nb_words": "num_words"},  # imdb / reuters load_data
 }
