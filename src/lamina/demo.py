@@ -192,11 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             model.save_weights(out)
             print(f"\nSaved the trained weights to {out} ({_size(out)}).")
         else:
-            if hasattr(model, "save"):
-                model.save(out)
-            else:  # until Model.save is wired: the same writer through the functional API
-                keras.saving.save_model(model, out)
-            reloaded = keras.saving.load_model(out)
+            model.save(out)
+            reloaded = keras.models.load_model(out)
             same = np.array_equal(
                 np.argmax(reloaded.predict(x_test, verbose=0), axis=-1), predicted
             )
