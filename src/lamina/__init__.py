@@ -6,10 +6,8 @@ Keras namespace (``lamina.Sequential``, ``lamina.layers``) and the TensorFlow on
 Heavy submodules load on first use, so ``import lamina`` stays fast.
 """
 
-from __future__ import annotations
-
-import importlib
-import sys
+import importlib as _importlib
+import sys as _sys
 
 __version__ = "0.1.0"
 
@@ -55,7 +53,7 @@ from lamina.ops.tf_api import *  # noqa: F403  (the tf.* functions)
 newaxis = None
 
 #: ``tf.keras`` is lamina itself.
-keras = sys.modules[__name__]
+keras = _sys.modules[__name__]
 
 # Submodules and names loaded on first access: name -> (module, attribute or None).
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -124,14 +122,15 @@ def __getattr__(name: str):
         module_name, attr = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'lamina' has no attribute {name!r}") from None
-    module = importlib.import_module(module_name)
+    module = _importlib.import_module(module_name)
     value = module if attr is None else getattr(module, attr)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    public = {k for k in globals() if not k.startswith("_")}
+    return sorted(public | set(_LAZY) | {"__version__"})
 
 
 def load_ipython_extension(ipython) -> None:

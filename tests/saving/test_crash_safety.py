@@ -132,3 +132,19 @@ def test_backup_every_n_batches_restarts_the_interrupted_epoch(tmp_path):
     for key in ha["history"]:
         assert hb["history"][key][:3] == ha["history"][key][:3]
     assert hb["history"]["loss"][3] != ha["history"]["loss"][3]  # epoch 3 began from later weights
+
+
+def test_saved_files_get_normal_permissions(tmp_path):
+    """Atomic saves end with the permissions a plain write gives (not mkstemp's 0o600)."""
+    from saving_helpers import make_model
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "m.keras"
+        make_model().save(str(path))
+        assert os.stat(path).st_mode & 0o777 == 0o644
+        os.chmod(path, 0o640)
+        make_model().save(str(path))  # overwriting keeps the file's permissions
+        assert os.stat(path).st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)

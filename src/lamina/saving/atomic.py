@@ -26,12 +26,37 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
         _fsync_dir(directory)
     except BaseException:
         with contextlib.suppress(OSError):
             os.remove(tmp)
         raise
+
+
+def _mode_for(path: str) -> int:
+    """The permissions a plain ``open(path, 'w')`` would give: the existing file's, else
+    0o666 less the umask (``mkstemp`` alone would leave the file private, 0o600)."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        pass
+    umask = _current_umask()
+    return 0o666 & ~umask
+
+
+def _current_umask() -> int:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # no other portable way to read it
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(directory: str) -> None:
