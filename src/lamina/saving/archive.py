@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import os
 import zipfile
 
 from lamina.saving.atomic import atomic_path
@@ -274,9 +273,3 @@ def _metrics_from_config(metrics):
         else:
             out.append(m)
     return out
-
-
-def is_keras_archive(filepath) -> bool:
-    return str(filepath).endswith(".keras") or (
-        os.path.isfile(filepath) and zipfile.is_zipfile(filepath)
-    )

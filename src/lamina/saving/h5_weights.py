@@ -54,14 +54,6 @@ def read_array(dataset, where: str, path) -> np.ndarray:
         raise ModelFileError(path, f"'{where}' cannot be read ({type(e).__name__}: {e})") from None
 
 
-def _vars_group(h5, path: str, layer, by_name: dict | None):
-    """The file's vars group for ``layer``: by the layer's name when the container's layer
-    names all match the file's, else by Keras's object path."""
-    if by_name is not None:
-        return by_name.get(getattr(layer, "name", None))
-    return h5.get(vars_path(path))
-
-
 def _groups_by_name(h5, path: str) -> dict:
     """Map layer name -> vars group among the children of the container at ``path``."""
     base = h5.get(f"{path}/layers" if path else "layers")
@@ -83,6 +75,8 @@ def load_model_weights(
 
     if not isinstance(h5, h5py.Group):
         raise ModelFileError(path, "not an HDF5 weights file")
+    # Per container: match children by layer name when every name is in the file (a Keras
+    # functional model may list its layers in another order), else by Keras's object path.
     containers: dict[str, dict | None] = {}
     for p, layer in walk(model):
         if sublayers(layer) is not None and p not in containers:
@@ -93,9 +87,12 @@ def load_model_weights(
     for p, layer in walk(model):
         parent = p.rsplit("/layers/", 1)[0] if "/layers/" in p else ""
         variables = own_variables(layer)
-        group = _vars_group(h5, p, layer, containers.get(parent) if p else None)
-        if group is None and p and containers.get(parent) is not None:
-            group = h5.get(vars_path(p))
+        by_name = containers.get(parent) if p else None
+        group = (
+            by_name.get(getattr(layer, "name", None))
+            if by_name is not None
+            else h5.get(vars_path(p))
+        )
         if not variables:
             continue
         lname = getattr(layer, "name", p or "model")
@@ -175,14 +172,3 @@ def restore_optimizer(optimizer, model, arrays: list, path) -> None:
         return
     for v, a in zip(variables, arrays):
         v.assign(a)
-
-
-def leaf_layers(model) -> list:
-    """Layers without sublayers, depth-first (for by-order legacy loading)."""
-    out = []
-    for layer in sublayers(model) or []:
-        if sublayers(layer) is None:
-            out.append(layer)
-        else:
-            out.extend(leaf_layers(layer))
-    return out

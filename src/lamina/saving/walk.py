@@ -48,14 +48,3 @@ def walk(model, path: str = "") -> Iterator[tuple[str, object]]:
 
 def vars_path(path: str) -> str:
     return f"{path}/vars" if path else "vars"
-
-
-def weighted_layers(model) -> list:
-    """Layers with own variables, in the order tf.keras 2.x's HDF5 files list them."""
-    out = []
-    for layer in sublayers(model) or []:
-        if sublayers(layer) is not None:
-            out.append(layer)
-        elif own_variables(layer):
-            out.append(layer)
-    return out
