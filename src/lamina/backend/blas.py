@@ -9,6 +9,9 @@ Large models (MNIST-sized and up) keep every thread.
 
 The control goes through OpenBLAS's own ``set_num_threads`` (found among the libraries the
 process has loaded); with another BLAS, or where that is not found, nothing changes.
+
+:func:`axpby` gives the optimizers a fused ``y = a*x + b*y`` from the same library (one sweep
+over memory instead of NumPy's two or three), with a NumPy fallback elsewhere.
 """
 
 from __future__ import annotations
@@ -17,10 +20,31 @@ import contextlib
 import ctypes
 from collections.abc import Iterator
 
+import numpy as np
+
 #: Per-batch matrix products with fewer multiply-adds than this run on one thread.
 SMALL_GEMM = 1 << 22
 
 _api: tuple | None | bool = False  # False: not looked up yet
+_libs: list | None = None
+
+
+def _loaded_openblas() -> list:
+    """The OpenBLAS libraries this process has loaded (NumPy's), as ctypes handles."""
+    global _libs
+    if _libs is None:
+        _libs = []
+        try:
+            with open("/proc/self/maps") as f:
+                paths = sorted({line.split()[-1] for line in f if "openblas" in line.lower()})
+        except OSError:
+            paths = []
+        for path in paths:
+            try:
+                _libs.append(ctypes.CDLL(path))
+            except OSError:
+                continue
+    return _libs
 
 
 def _openblas() -> tuple | None:
@@ -28,16 +52,7 @@ def _openblas() -> tuple | None:
     if _api is not False:
         return _api
     _api = None
-    try:
-        with open("/proc/self/maps") as f:
-            paths = sorted({line.split()[-1] for line in f if "openblas" in line.lower()})
-    except OSError:
-        return None
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
+    for lib in _loaded_openblas():
         for prefix in ("scipy_openblas_", "openblas_"):
             for suffix in ("64_", ""):
                 get = getattr(lib, f"{prefix}get_num_threads{suffix}", None)
@@ -92,3 +107,72 @@ def threads_for_fit(model, batch_size: int):
     if largest_gemm(model, batch_size) < SMALL_GEMM:
         return blas_threads_limited(1)
     return contextlib.nullcontext()
+
+
+# --- fused level-1 kernels ---------------------------------------------------------------------
+_AXPBY: dict | None = None  # dtype char -> (axpby, axpy) C functions
+
+
+def _level1() -> dict:
+    """OpenBLAS's ``cblas_?axpby``/``cblas_?axpy`` for float32 and float64, each checked once.
+
+    Integer arguments go as 64-bit values: right for ILP64 builds (NumPy's) and, the upper
+    half being ignored, for 32-bit ones too. A kernel that fails its check is not used.
+    """
+    global _AXPBY
+    if _AXPBY is not None:
+        return _AXPBY
+    _AXPBY = {}
+    i64, vp = ctypes.c_int64, ctypes.c_void_p
+    for char, real in (("f", ctypes.c_float), ("d", ctypes.c_double)):
+        t = char.replace("f", "s")
+        for lib in _loaded_openblas():
+            found = None
+            for prefix in ("scipy_cblas_", "cblas_"):
+                for suffix in ("64_", ""):
+                    fb = getattr(lib, f"{prefix}{t}axpby{suffix}", None)
+                    fa = getattr(lib, f"{prefix}{t}axpy{suffix}", None)
+                    if fb is not None and fa is not None:
+                        found = (fb, fa)
+                        break
+                if found:
+                    break
+            if not found:
+                continue
+            fb, fa = found
+            fb.argtypes, fb.restype = [i64, real, vp, i64, real, vp, i64], None
+            fa.argtypes, fa.restype = [i64, real, vp, i64, vp, i64], None
+            x = np.array([1.0, 2.0, 3.0], dtype=char)
+            y = np.ones(3, dtype=char)
+            fb(3, 2.0, x.ctypes.data, 1, 3.0, y.ctypes.data, 1)
+            fa(3, -1.0, x.ctypes.data, 1, y.ctypes.data, 1)
+            if y.tolist() == [4.0, 5.0, 6.0]:
+                _AXPBY[char] = found
+                break
+    return _AXPBY
+
+
+def axpby(alpha: float, x: np.ndarray, beta: float, y: np.ndarray, scratch: np.ndarray) -> None:
+    """``y = alpha * x + beta * y`` in place, in one sweep over memory where OpenBLAS is loaded.
+
+    The optimizers' updates are chains of such steps over every weight; NumPy needs two or
+    three passes (and a temporary) for each, OpenBLAS's ``axpby``/``axpy`` one. ``scratch``
+    (same shape as ``y``; it may be ``x`` itself when the caller is done with ``x``) serves
+    non-contiguous inputs and the NumPy fallback. The result is the same whatever the arrays'
+    sizes and offsets, so a model's weights updated one by one or as one flat buffer agree.
+    """
+    kernels = _level1() if y.dtype.char in "fd" else None
+    fn = kernels.get(y.dtype.char) if kernels else None
+    if fn is None or not y.flags.c_contiguous:
+        np.multiply(x, alpha, out=scratch)
+        if beta != 1.0:
+            np.multiply(y, beta, out=y)
+        np.add(y, scratch, out=y)
+        return
+    if x.dtype != y.dtype or not x.flags.c_contiguous or x.shape != y.shape:
+        np.copyto(scratch, x, casting="unsafe")
+        x = scratch
+    if beta == 1.0:
+        fn[1](y.size, alpha, x.ctypes.data, 1, y.ctypes.data, 1)
+    else:
+        fn[0](y.size, alpha, x.ctypes.data, 1, beta, y.ctypes.data, 1)

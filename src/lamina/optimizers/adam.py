@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from lamina.backend.blas import axpby
 from lamina.optimizers.optimizer import Optimizer, _as_bool, _as_float
 
 
@@ -27,7 +28,7 @@ def _epsilon(value) -> float:
 class Adam(Optimizer):
     """Adam, as ``keras.optimizers.Adam`` (Keras 3 update, epsilon 1e-7).
 
-    Per step ``t``: ``m += (g - m) * (1 - beta_1)``; ``v += (g**2 - v) * (1 - beta_2)``;
+    Per step ``t``: ``m = beta_1 * m + (1 - beta_1) * g``; ``v = beta_2 * v + (1 - beta_2) * g**2``;
     ``w -= lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (sqrt(v) + epsilon)``.
     With ``amsgrad=True`` the running maximum of ``v`` is used.
     """
@@ -87,13 +88,9 @@ class Adam(Optimizer):
         alpha, one_b1, one_b2, eps = c
         m, v = slots[0], slots[1]
         s = scratch[0]
-        np.subtract(g, m, out=s)
-        np.multiply(s, one_b1, out=s)
-        np.add(m, s, out=m)
+        axpby(one_b1, g, self.beta_1, m, s)
         np.multiply(g, g, out=s)
-        np.subtract(s, v, out=s)
-        np.multiply(s, one_b2, out=s)
-        np.add(v, s, out=v)
+        axpby(one_b2, s, self.beta_2, v, s)
         if self.amsgrad:
             vh = slots[2]
             np.maximum(vh, v, out=vh)
@@ -101,8 +98,7 @@ class Adam(Optimizer):
         np.sqrt(v, out=s)
         np.add(s, eps, out=s)
         np.divide(m, s, out=s)
-        np.multiply(s, alpha, out=s)
-        np.subtract(w, s, out=w)
+        axpby(-alpha, s, 1.0, w, s)
 
     def get_config(self) -> dict:
         config = super().get_config()

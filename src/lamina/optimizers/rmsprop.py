@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lamina.backend.blas import axpby
 from lamina.optimizers.adam import _beta, _epsilon
 from lamina.optimizers.optimizer import Optimizer, _as_bool, _as_float
 
@@ -68,15 +69,11 @@ class RMSprop(Optimizer):
         rho, eps = self.rho, self.epsilon
         vel = slots[0]
         s = scratch[0]
-        np.multiply(vel, rho, out=vel)
         np.multiply(g, g, out=s)
-        np.multiply(s, 1.0 - rho, out=s)
-        np.add(vel, s, out=vel)
+        axpby(1.0 - rho, s, rho, vel, s)  # vel = rho * vel + (1 - rho) * g**2
         if self.centered:
             avg = slots[-1]
-            np.multiply(avg, rho, out=avg)
-            np.multiply(g, 1.0 - rho, out=s)
-            np.add(avg, s, out=avg)
+            axpby(1.0 - rho, g, rho, avg, s)
             np.multiply(avg, avg, out=s)
             np.subtract(vel, s, out=s)
             np.add(s, eps, out=s)
@@ -87,11 +84,10 @@ class RMSprop(Optimizer):
         np.multiply(s, lr, out=s)
         if self.momentum > 0:
             buf = slots[1]
-            np.multiply(buf, self.momentum, out=buf)
-            np.add(buf, s, out=buf)
-            np.subtract(w, buf, out=w)
+            axpby(1.0, s, self.momentum, buf, s)
+            axpby(-1.0, buf, 1.0, w, s)
         else:
-            np.subtract(w, s, out=w)
+            axpby(-1.0, s, 1.0, w, s)
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numbers
 
-import numpy as np
-
+from lamina.backend.blas import axpby
 from lamina.optimizers.optimizer import Optimizer, _as_bool
 
 
@@ -72,20 +71,17 @@ class SGD(Optimizer):
 
     def _update_numpy(self, g, w, slots, scratch, lr) -> None:
         s = scratch[0]
-        np.multiply(g, lr, out=s)
         if not slots:
-            np.subtract(w, s, out=w)
+            axpby(-lr, g, 1.0, w, s)
             return
         m = slots[0]
         mom = self.momentum
-        np.multiply(m, mom, out=m)
-        np.subtract(m, s, out=m)
+        axpby(-lr, g, mom, m, s)  # m = momentum * m - lr * g
         if self.nesterov:
-            np.subtract(w, s, out=w)
-            np.multiply(m, mom, out=s)
-            np.add(w, s, out=w)
+            axpby(-lr, g, 1.0, w, s)
+            axpby(mom, m, 1.0, w, s)
         else:
-            np.add(w, m, out=w)
+            axpby(1.0, m, 1.0, w, s)
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -17,8 +17,22 @@ def _fwd_linear(z, scratch):
     pass
 
 
+_ZEROS: dict = {}
+
+
+def _zeros_like(z: np.ndarray) -> np.ndarray:
+    """A read-only block of zeros shaped as ``z``: NumPy's maximum against a scalar takes a
+    slow broadcasting loop, several times slower than against an array."""
+    key = (z.shape, z.dtype.char)
+    zeros = _ZEROS.get(key)
+    if zeros is None:
+        zeros = _ZEROS[key] = np.zeros(z.shape, z.dtype)
+        zeros.setflags(write=False)
+    return zeros
+
+
 def _fwd_relu(z, scratch):
-    np.maximum(z, 0, out=z)
+    np.maximum(z, _zeros_like(z), out=z)
 
 
 def _fwd_sigmoid(z, scratch):
