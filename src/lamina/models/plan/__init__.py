@@ -27,6 +27,10 @@ from lamina.models.plan.flat_update import make_update
 from lamina.models.plan.loss_head import LossHead
 from lamina.models.plan.stages import ActivationStage, DenseStage, DropoutStage, FlattenStage
 
+#: losses computed element by element (before the mean over the last axis): their labels may
+#: broadcast the predictions to a larger shape, see TrainPlan._broadcast_loss
+_ELEMENTWISE = frozenset({"MeanSquaredError", "MeanAbsoluteError", "Huber", "BinaryCrossentropy"})
+
 
 class TrainPlan:
     """One training step over a fixed chain of stages; see the module docstring."""
@@ -41,6 +45,7 @@ class TrainPlan:
         self._regularized = [
             st for st in stages if isinstance(st, DenseStage) and (st.reg_W or st.reg_b)
         ]
+        self._tape_shapes: set = set()  # (y, y_pred, sample_weight) shapes the head refused
         self._flatten_variables()
 
     def _flatten_variables(self) -> None:
@@ -95,8 +100,7 @@ class TrainPlan:
         h = x
         for st in self.stages:
             h = st.forward(h, True)
-        loss, g = self.head(y, h, self.stages[-1].z, sample_weight)
-        fused = self.head.fused
+        loss, g, fused = self._loss(y, h, sample_weight)
         for st in reversed(self.stages):
             g = st.backward(g, fused)
             fused = False
@@ -106,6 +110,75 @@ class TrainPlan:
             loss += st.penalty()
         self.update()
         return loss, h
+
+    def _loss(self, y, h, sw) -> tuple:
+        """(loss, gradient, whether the gradient is with respect to the last logits).
+
+        Labels the losses' NumPy kernels do not take, such as ``(N,)`` labels against
+        ``(N, T, 1)`` predictions (the tape broadcasts them to ``(N, T, N)``, as tf.keras
+        does), are differentiated on the tape, which defines those numbers."""
+        key = (y.shape, h.shape, None if sw is None else np.shape(sw))
+        if key not in self._tape_shapes:
+            try:
+                return (*self.head(y, h, self.stages[-1].z, sw), self.head.fused)
+            except ValueError:
+                if len(self._tape_shapes) > 64:
+                    self._tape_shapes.clear()
+                self._tape_shapes.add(key)
+        out = self._broadcast_loss(y, h, sw)
+        if out is None:
+            out = self._tape_loss(y, h, sw)
+        return (*out, self.head.fused)
+
+    def _broadcast_loss(self, y, h, sw):
+        """Elementwise losses whose labels broadcast the predictions to a larger shape
+        (``(N,)`` labels against ``(N, T, 1)`` predictions give ``(N, T, N)``, as tf.keras
+        computes): the NumPy kernel on the broadcast arrays, its gradient summed back over
+        the broadcast axes, as the tape's broadcasting does. None when that does not apply."""
+        loss = self.head.loss
+        cls = type(loss)
+        if (
+            self.head.kind == "tape"
+            or cls.__name__ not in _ELEMENTWISE
+            or not cls.__module__.startswith("lamina.losses")
+            or getattr(loss, "_axis", -1) != -1
+        ):
+            return None
+        from lamina.losses.loss import align_ranks_np
+
+        yt, hp = align_ranks_np(y, h)
+        try:
+            shape = np.broadcast_shapes(yt.shape, hp.shape)
+        except ValueError:
+            return None
+        if len(shape) != hp.ndim or shape == hp.shape:
+            return None
+        z = self.stages[-1].z
+        zb = np.broadcast_to(z.reshape(hp.shape), shape) if self.head.fused else None
+        try:
+            value, g = self.head(np.broadcast_to(yt, shape), np.broadcast_to(hp, shape), zb, sw)
+        except ValueError:
+            return None
+        axes = tuple(i for i, (a, b) in enumerate(zip(hp.shape, shape)) if a != b)
+        return value, np.add.reduce(g, axis=axes, keepdims=True).reshape(h.shape)
+
+    def _tape_loss(self, y, h, sw) -> tuple[float, np.ndarray]:
+        """The loss alone on a ``GradientTape``, from the logits when the head is fused (the
+        model's own activation makes the probabilities, carrying their logits, as on the
+        tape path)."""
+        from lamina.autodiff import GradientTape, Tensor
+
+        last = self.stages[-1]
+        src = Tensor((last.z if self.head.fused else h).copy())
+        with GradientTape() as tape:
+            tape.watch(src)
+            out = last.layer.activation(src) if self.head.fused else src
+            value = self.head.loss(
+                y, out, sample_weight=None if sw is None else Tensor(np.asarray(sw))
+            )
+        g = tape.gradient(value, src)
+        grad = np.zeros_like(h) if g is None else np.asarray(g._value, dtype=h.dtype)
+        return float(np.asarray(value._value)), grad
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         h = x
@@ -232,12 +305,10 @@ def build_train_step(model):
 
 
 def _input_rank_ok(model, stages) -> bool:
-    """The stages work on 2-D activations: rank-2 inputs, or anything a leading Flatten flattens."""
+    """One input of rank >= 2: Dense and Activation act on the last axis of any such rank
+    (see stages.py), Dropout and Flatten on the whole array."""
     inputs = getattr(model, "inputs", None) or []
-    if len(inputs) != 1:
-        return False
-    rank = len(inputs[0].shape)
-    return rank == 2 or (rank > 2 and bool(stages) and isinstance(stages[0], FlattenStage))
+    return len(inputs) == 1 and len(inputs[0].shape) >= 2
 
 
 def _plain_reg(reg) -> bool:

@@ -3,6 +3,11 @@
 Each stage has ``forward(x, training)`` and ``backward(dy, pre_activation_grad)``, writing into
 buffers it keeps per batch size. Dense writes its weight gradients into views of the plan's
 flat gradient buffer (``gW``, ``gb``), set by the plan.
+
+Activations may have any rank >= 2 (``(batch, ..., features)``): Dense and Activation act on
+the last axis, as in Keras, by viewing their input as ``(rows, features)`` (a free reshape of
+contiguous data), computing in 2-D buffers kept per row count, and handing back a view in the
+input's leading shape; their backward takes and returns gradients in those shapes too.
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from lamina.models.plan.activations import BACKWARD, FORWARD
+
+#: how many batch shapes a stage keeps buffers for (sequence lengths may vary per batch)
+_MAX_SHAPES = 8
 
 
 class DenseStage:
@@ -38,6 +46,8 @@ class DenseStage:
             return self._last
         b = self._bufs.get(n)
         if b is None:
+            if len(self._bufs) >= _MAX_SHAPES:
+                self._bufs.clear()  # varying sequence lengths: do not keep every size forever
             d_in = self.W._value.shape[0]
             b = (
                 np.empty((n, self.units), dtype),  # activations
@@ -50,6 +60,10 @@ class DenseStage:
         return b
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
+        lead = x.shape[:-1] if x.ndim != 2 else None
+        if lead is not None:
+            x = x.reshape(-1, x.shape[-1])  # a view when x is contiguous
+        self.lead = lead
         a, scratch, _, z = self._buffers(x.shape[0], x.dtype)
         self.x = x
         np.matmul(x, self.W._value, out=a)
@@ -57,13 +71,16 @@ class DenseStage:
             a += self.b._value
         if z is not None:
             np.copyto(z, a)
-            self.z = z
+            self.z = z if lead is None else z.reshape(lead + (self.units,))
         self._fwd(a, scratch)
         self.a = a
-        return a
+        return a if lead is None else a.reshape(lead + (self.units,))
 
     def backward(self, dz: np.ndarray, pre_activation_grad: bool) -> np.ndarray | None:
         """``dz`` is dL/d(output); when ``pre_activation_grad`` it is already dL/d(x@W+b)."""
+        lead = self.lead
+        if lead is not None:
+            dz = dz.reshape(-1, self.units)
         a, scratch, dx, _ = self._buffers(dz.shape[0], dz.dtype)
         if not pre_activation_grad:
             self._bwd(a, dz, scratch)
@@ -78,7 +95,7 @@ class DenseStage:
         if self.first:
             return None
         np.matmul(dz, self.W._value.T, out=dx)
-        return dx
+        return dx if lead is None else dx.reshape(lead + (dx.shape[1],))
 
     def penalty(self) -> float:
         total = 0.0
@@ -135,15 +152,18 @@ class ActivationStage:
         self.act = act
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
-        a = x.copy()
+        # the activations work on (rows, features) blocks (softmax's scratch column)
+        a = x.reshape(-1, x.shape[-1]).copy()
         FORWARD[self.act](a, np.empty_like(a))
         self.a = a
-        return a
+        return a if x.ndim == 2 else a.reshape(x.shape)
 
     def backward(self, dy: np.ndarray, pre_activation_grad: bool) -> np.ndarray:
         if not pre_activation_grad:
-            dy = dy.copy()
+            shape = dy.shape
+            dy = dy.reshape(self.a.shape).copy()
             BACKWARD[self.act](self.a, dy, np.empty_like(dy))
+            dy = dy.reshape(shape)
         return dy
 
 
