@@ -59,3 +59,17 @@ def test_scratch_may_be_x_itself(kernel):
     y = np.array([10.0, 20.0, 30.0], np.float32)
     blas.axpby(2.0, x, 0.5, y, x)
     assert y.tolist() == [7.0, 14.0, 21.0]
+
+
+def test_read_only_float64_and_empty_inputs(kernel):
+    x = np.arange(4, dtype=np.float64)  # another dtype: converted through scratch
+    x.setflags(write=False)
+    y = np.ones(4, np.float32)
+    blas.axpby(1.0, x, 2.0, y, np.empty_like(y))
+    assert y.tolist() == [2.0, 3.0, 4.0, 5.0]
+    ro = np.full(4, 3.0, np.float32)
+    ro.setflags(write=False)
+    blas.axpby(-1.0, ro, 1.0, y, np.empty_like(y))
+    assert y.tolist() == [-1.0, 0.0, 1.0, 2.0]
+    empty = np.empty(0, np.float32)
+    blas.axpby(1.0, empty, 1.0, empty.copy(), empty.copy())

@@ -158,21 +158,27 @@ def axpby(alpha: float, x: np.ndarray, beta: float, y: np.ndarray, scratch: np.n
     The optimizers' updates are chains of such steps over every weight; NumPy needs two or
     three passes (and a temporary) for each, OpenBLAS's ``axpby``/``axpy`` one. ``scratch``
     (same shape as ``y``; it may be ``x`` itself when the caller is done with ``x``) serves
-    non-contiguous inputs and the NumPy fallback. The result is the same whatever the arrays'
-    sizes and offsets, so a model's weights updated one by one or as one flat buffer agree.
+    inputs BLAS cannot read in place and the NumPy fallback. The result is the same whatever
+    the arrays' sizes and offsets, so a model's weights updated one by one or as one flat
+    buffer agree.
     """
-    kernels = _level1() if y.dtype.char in "fd" else None
-    fn = kernels.get(y.dtype.char) if kernels else None
-    if fn is None or not y.flags.c_contiguous:
+    fn = (_AXPBY if _AXPBY is not None else _level1()).get(y.dtype.char)
+    if fn is None or not (y.flags.c_contiguous and y.flags.writeable) or not y.size:
         np.multiply(x, alpha, out=scratch)
         if beta != 1.0:
             np.multiply(y, beta, out=y)
         np.add(y, scratch, out=y)
         return
-    if x.dtype != y.dtype or not x.flags.c_contiguous or x.shape != y.shape:
+    if not (
+        x.dtype == y.dtype and x.shape == y.shape and x.flags.c_contiguous and x.flags.writeable
+    ):
         np.copyto(scratch, x, casting="unsafe")
         x = scratch
+    # byref(c_char.from_buffer(a)) is the array's address, three times cheaper than a.ctypes
     if beta == 1.0:
-        fn[1](y.size, alpha, x.ctypes.data, 1, y.ctypes.data, 1)
+        fn[1](y.size, alpha, _ref(_at(x)), 1, _ref(_at(y)), 1)
     else:
-        fn[0](y.size, alpha, x.ctypes.data, 1, beta, y.ctypes.data, 1)
+        fn[0](y.size, alpha, _ref(_at(x)), 1, beta, _ref(_at(y)), 1)
+
+
+_ref, _at = ctypes.byref, ctypes.c_char.from_buffer
