@@ -187,3 +187,205 @@ def test_models_sharing_layers_keep_training_both():
     before = shared.numpy().copy()
     head.fit(x, y, epochs=1, verbose=0)
     assert not np.array_equal(shared.numpy(), before)
+
+
+# --- inputs of rank 3 and more: Dense acts on the last axis -----------------------------------
+def _fit_both(layers_fn, loss, optimizer, fits, epochs=3, **fit_kw):
+    """Train the same model on the plan and on the tape; return, per path, the weights, the
+    History of every fit, predictions and the step the trainer used."""
+    results = []
+    for eager in (False, True):
+        model = _build(layers_fn, loss, optimizer, eager)
+        np.random.seed(11)
+        hists = [
+            model.fit(x, y, epochs=epochs, batch_size=16, verbose=0, **fit_kw).history
+            for x, y in fits
+        ]
+        preds = [model.predict(x, verbose=0) for x, _ in fits]
+        results.append((model.get_weights(), hists, preds, model._train_step_cache))
+    return results
+
+
+def _assert_same(results):
+    (w_plan, h_plan, p_plan, step), (w_tape, h_tape, p_tape, _) = results
+    assert isinstance(step, plan.TrainPlan)  # the plan really trained the first model
+    for a, b in zip(w_plan, w_tape):
+        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-6)
+    for hp, ht in zip(h_plan, h_tape):
+        assert list(hp) == list(ht)
+        for key in hp:
+            np.testing.assert_allclose(hp[key], ht[key], rtol=2e-4, atol=2e-6)
+    for a, b in zip(p_plan, p_tape):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-6)
+
+
+_RS = np.random.RandomState(5)
+X3 = _RS.rand(64, 4, 5).astype("float32")
+Y3_REG = _RS.rand(64, 4, 1).astype("float32")
+Y3_IDS = _RS.randint(0, 3, (64, 4))
+Y3_ONEHOT = np.eye(3, dtype="float32")[Y3_IDS]
+
+RANK3_CASES = [
+    # (layers, loss, x, y)
+    (
+        lambda: [
+            keras.Input((4, 5)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(1),
+        ],
+        "mse",
+        X3,
+        Y3_REG,
+    ),
+    (
+        lambda: [
+            keras.Input((4, 5)),
+            keras.layers.Dense(8, activation="tanh"),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(1),
+        ],
+        "mae",
+        X3,
+        Y3_REG,
+    ),
+    (
+        lambda: [
+            keras.Input((4, 5)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dropout(0.2),
+            keras.layers.Dense(3, activation="softmax"),
+        ],
+        "categorical_crossentropy",
+        X3,
+        Y3_ONEHOT,
+    ),
+    (
+        lambda: [
+            keras.Input((4, 5)),
+            keras.layers.Dense(8, activation="elu"),
+            keras.layers.Dense(3),
+            keras.layers.Activation("softmax"),
+        ],
+        "categorical_crossentropy",
+        X3,
+        Y3_ONEHOT,
+    ),
+    (
+        lambda: [
+            keras.Input((4, 5)),
+            keras.layers.Dense(6, activation="selu"),
+            keras.layers.Dense(3, activation="softmax"),
+        ],
+        "sparse_categorical_crossentropy",
+        X3,
+        Y3_IDS,
+    ),
+    (  # a Flatten after a Dense on the last axis
+        lambda: [
+            keras.Input((4, 5)),
+            keras.layers.Dense(6, activation="relu"),
+            keras.layers.Flatten(),
+            keras.layers.Dense(3, activation="softmax"),
+        ],
+        "sparse_categorical_crossentropy",
+        X3,
+        Y3_IDS[:, 0],
+    ),
+    (  # rank 4
+        lambda: [
+            keras.Input((2, 4, 5)),
+            keras.layers.Dense(6, activation="softplus"),
+            keras.layers.Dense(2),
+        ],
+        "mse",
+        X3.reshape(32, 2, 4, 5),
+        Y3_REG.reshape(32, 2, 4, 1).repeat(2, axis=-1),
+    ),
+]
+
+
+@pytest.mark.parametrize("layers_fn, loss, x, y", RANK3_CASES)
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_plan_matches_tape_on_rank3_inputs(layers_fn, loss, x, y, optimizer):
+    _assert_same(_fit_both(layers_fn, loss, optimizer, [(x, y)], validation_split=0.25))
+
+
+def _model_3():
+    # seed 003's model_3: a (None, 1) input fed (N, 2) data, which tf.keras 2.x expands to
+    # (N, 2, 1); the (N,) labels then broadcast the (N, 2, 1) predictions to (N, 2, N)
+    return [
+        keras.layers.Dense(100, input_shape=(None, 1)),
+        keras.layers.Dense(10),
+        keras.layers.Dense(1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "loss", ["binary_crossentropy", "mae", "mse", keras.losses.BinaryCrossentropy(axis=1)]
+)
+def test_plan_matches_tape_on_seed_003_model_3(loss):
+    rs = np.random.RandomState(0)
+    x_circles = rs.rand(48, 2).astype("float32")
+    y_circles = (x_circles[:, 0] > 0.5).astype("int64")
+    x_reg = np.arange(0, 1000, 5)[:40]
+    y_reg = np.arange(100, 1100, 5)[:40]
+    fits = [(x_circles, y_circles), (x_reg[:, None], y_reg)]  # sequence lengths 2, then 1
+    _assert_same(_fit_both(_model_3, loss, "adam", fits))
+
+
+def test_sigmoid_output_with_broadcasting_labels_matches_tape():
+    """The loss computed from the logits of a final sigmoid, with (N,) labels against
+    (N, 2, 1) predictions: through the broadcast kernel (axis -1) or the tape (axis 1)."""
+    rs = np.random.RandomState(1)
+    x = rs.rand(48, 2).astype("float32")
+    y = (x[:, 0] > 0.5).astype("float32")
+
+    def layers():
+        return [
+            keras.layers.Dense(8, activation="tanh", input_shape=(None, 1)),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+
+    for loss in ("binary_crossentropy", keras.losses.BinaryCrossentropy(axis=1)):
+        _assert_same(_fit_both(layers, loss, "sgd", [(x, y)]))
+
+
+def test_rank3_loss_without_numpy_kernel_matches_tape():
+    layers = RANK3_CASES[0][0]
+    _assert_same(_fit_both(layers, "log_cosh", "adam", [(X3, Y3_REG)]))
+
+
+def test_rank3_sample_weights_give_the_tape_result_or_its_error():
+    rs = np.random.RandomState(2)
+    sw = rs.rand(64).astype("float32")
+    one_step = [(X3[:, :1], Y3_REG[:, :1])]  # one weight per sample matches (N, 1) losses
+    layers = RANK3_CASES[0][0]
+
+    def layers_t1():
+        return [keras.Input((1, 5))] + layers()[1:]
+
+    _assert_same(_fit_both(layers_t1, "mse", "adam", one_step, sample_weight=sw))
+    errors = []
+    for eager in (False, True):  # (N,) weights against (N, 4) per-sample losses
+        model = _build(layers, "mse", "adam", eager)
+        with pytest.raises(ValueError, match="sample_weight") as err:
+            model.fit(X3, Y3_REG, sample_weight=sw, epochs=1, verbose=0)
+        errors.append(str(err.value))
+    assert errors[0] == errors[1]
+
+
+def test_plan_is_used_for_rank3_inputs():
+    model = _build(RANK3_CASES[2][0], "categorical_crossentropy", "adam", False)
+    assert plan.build_train_step(model) is not None
+    assert plan.build_predict(model) is not None
+    model = _build(_model_3, "binary_crossentropy", "adam", False)
+    model.fit(np.zeros((8, 2), "float32"), np.zeros(8), epochs=1, verbose=0)
+    assert isinstance(model._train_step_cache, plan.TrainPlan)
+    predict = plan.build_predict(model)
+    assert predict is not None
+    assert predict(np.ones((5, 3, 1), "float32")).shape == (5, 3, 1)
+    # a (5,) array into a model built on (None, 1) inputs: expanded to (5, 1) as tf.keras 2.x
+    flat = _build(lambda: _model_3()[1:], "mae", "adam", False)
+    flat.fit(np.arange(8.0)[:, None], np.arange(8.0), epochs=1, verbose=0)
+    assert flat.predict(np.arange(5.0), verbose=0).shape == (5, 1)
