@@ -1,8 +1,8 @@
 """The compiled training step: a fixed model graph planned once into NumPy calls.
 
 A compiled Sequential (or chain-shaped functional) model made of known layers (Dense with a
-common activation, Dropout, Flatten, Activation, InputLayer) trains here instead of on the
-general tape. The plan
+common activation, Dropout, Flatten, Activation, InputLayer), on one input of any rank >= 2
+(Dense acts on the last axis, as in Keras), trains here instead of on the general tape. The plan
 
 - keeps one flat float buffer for all trainable weights and one for their gradients (each
   Variable's array becomes a view into it), so the optimizer update is a handful of in-place
@@ -11,9 +11,10 @@ general tape. The plan
   per batch size (matmul ``out=``, in-place activations);
 - fuses the last activation with its loss where tf.keras computes from logits (sigmoid +
   binary cross-entropy, softmax + categorical/sparse cross-entropy), and otherwise asks the
-  loss for its NumPy value and gradient, or falls back to the tape for the loss alone.
+  loss for its NumPy value and gradient, or falls back to the tape for the loss alone (also
+  for label shapes the NumPy kernels refuse).
 
-It gives the same numbers as the tape path (see tests/models/test_plan.py). Anything it does
+It gives the same numbers as the tape path (see tests/test_plan.py). Anything it does
 not know makes :func:`build_train_step` return ``None`` and the trainer uses the tape.
 """
 

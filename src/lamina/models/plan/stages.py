@@ -37,6 +37,7 @@ class DenseStage:
         self.train_b = self.b is not None and self.b.trainable
         self.keep_logits = False  # set by the plan when the loss is fused with the activation
         self.z = None
+        self.lead = None  # the input's leading shape when it is not 2-D
         self._fwd, self._bwd = FORWARD[act], BACKWARD[act]
         self._last_n, self._last = -1, ()
         self._bufs: dict[int, tuple] = {}
