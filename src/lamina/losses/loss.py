@@ -171,7 +171,9 @@ def _sample_weight_array(sample_weight, values_shape: tuple, dtype) -> np.ndarra
     vs = values_shape
     if sw.ndim == len(vs) + 1 and sw.shape[-1] == 1:
         sw = sw[..., 0]
-    elif len(vs) == sw.ndim + 1 and vs[-1] == 1 and sw.ndim == 1:
+    elif len(vs) == sw.ndim + 1 and sw.shape == tuple(vs[: sw.ndim]):
+        # tf.keras 2.x: weights one rank short of the losses (one per sample against
+        # per-timestep losses) get a trailing axis and broadcast
         sw = sw[..., None]
     try:
         if sw.shape != vs:
