@@ -30,3 +30,11 @@ def test_weights_that_match_no_axis_are_refused():
     y = np.zeros((8, 3, 1), np.float32)
     with pytest.raises(ValueError, match=r"`sample_weight` of shape \(8, 2\)"):
         keras.losses.MeanSquaredError()(y, y, sample_weight=np.ones((8, 2)))
+
+
+def test_class_id_hint_only_for_labels_shaped_like_class_ids():
+    cce = keras.losses.categorical_crossentropy
+    with pytest.raises(ValueError, match="look like class ids"):
+        cce(np.zeros((4, 1), np.float32), np.full((4, 3), 1 / 3, np.float32))
+    with pytest.raises(ValueError, match=r"y_pred \(4, 2, 3\)\.$"):  # one-hot, no hint
+        cce(np.zeros((4, 3), np.float32), np.full((4, 2, 3), 1 / 3, np.float32))

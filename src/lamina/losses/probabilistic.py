@@ -306,9 +306,8 @@ def categorical_crossentropy(
     yt, yp = _pred_and_labels(y_true, y_pred)
     if tuple(yt.shape) != tuple(yp.shape):
         hint = ""
-        if yt._value.ndim == yp._value.ndim - 1 or (
-            yt._value.ndim == yp._value.ndim and yt._value.shape[-1] == 1
-        ):
+        ts, ps = tuple(yt._value.shape), tuple(yp._value.shape)
+        if ts == ps[:-1] or (len(ts) == len(ps) and ts[-1:] == (1,) and ts[:-1] == ps[:-1]):
             hint = (
                 " The labels look like class ids: use sparse_categorical_crossentropy, "
                 "or one-hot encode them with lamina.utils.to_categorical."
