@@ -154,3 +154,62 @@ def test_keras22_style_end_to_end(data, capsys):
     assert re.fullmatch(
         rf"Epoch 1/1\n - \d+s - loss: {NUM} - acc: {NUM}\n", capsys.readouterr().out
     )
+
+
+def _keras20_blocks(out: str) -> list[list[str]]:
+    """Keras 2.0 output split at its ``Epoch i/n`` lines; each block after the blank line."""
+    blocks = re.split(r"^Epoch \d+/\d+\n", out, flags=re.M)[1:]
+    assert all(b.startswith("\n") and b.endswith("\n") for b in blocks), out
+    return [b[1:-1].split("\n") for b in blocks]
+
+
+def test_keras20_style_end_to_end(data, capsys):
+    set_output_style("keras2.0")
+    model = _model()
+    history = model.fit(*data, epochs=2, batch_size=100, validation_split=0.2)
+    out = capsys.readouterr().out
+    assert out.startswith("Train on 800 samples, validate on 200 samples\nEpoch 1/2\n\n")
+    for epoch, lines in enumerate(_keras20_blocks(out.split("\n", 1)[1])):
+        # the first batch's bar (always drawn), maybe timed redraws, the final bar
+        assert re.fullmatch(
+            rf"100/800 \[==>\.{{27}}\] - ETA: \d+s - loss: {NUM} - acc: {NUM}", lines[0]
+        ), lines[0]
+        final = re.fullmatch(
+            rf"800/800 {BAR} - \d+s - loss: ({NUM}) - acc: ({NUM}) - val_loss: ({NUM})"
+            rf" - val_acc: ({NUM})",
+            lines[-1],
+        )
+        assert final, lines[-1]
+        printed = [float(g) for g in final.groups()]
+        recorded = [history.history[k][epoch] for k in ("loss", "acc", "val_loss", "val_acc")]
+        assert printed == pytest.approx(recorded, abs=6e-5)
+    assert list(history.history) == ["val_loss", "val_acc", "loss", "acc"]
+
+    model.fit(*data, epochs=1, batch_size=100, verbose=2)
+    assert re.fullmatch(rf"Epoch 1/1\n\d+s - loss: {NUM} - acc: {NUM}\n", capsys.readouterr().out)
+
+    # evaluate counts samples and shows only the bar; verbose=2 printed nothing in Keras 2.0
+    result = model.evaluate(*data, batch_size=250)
+    lines = capsys.readouterr().out.split("\n")
+    assert lines[0] == "" and lines[-1] == ""
+    assert re.fullmatch(r" 250/1000 \[======>\.{23}\] - ETA: \d+s", lines[1]), lines[1]
+    assert re.fullmatch(rf"1000/1000 {BAR} - \d+s *", lines[-2]), lines[-2]
+    assert len(lines[-2]) >= len(lines[-3])  # blanks over the longer ETA bar before it
+    assert len(result) == 2
+    model.evaluate(*data, verbose=2)
+    model.predict(data[0][:10], verbose=2)
+    model.predict(data[0][:10])
+    assert capsys.readouterr().out == ""
+    model.predict(data[0][:10], verbose=1)
+    assert re.fullmatch(rf"\n10/10 {BAR} - \d+s\n", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("style", ["keras2.2", "keras2.3"])
+def test_keras2x_evaluate_bar_counts_samples(data, style, capsys):
+    # Keras 2.2/2.3: `1000/1000 [==============================] - 0s 26us/step` (seed 002)
+    set_output_style(style)
+    model = _model()
+    model.evaluate(*data)
+    assert re.fullmatch(rf"1000/1000 {BAR} - \d+s {TIME}\n", capsys.readouterr().out)
+    model.evaluate(*data, verbose=2)
+    assert capsys.readouterr().out == ""

@@ -6,6 +6,7 @@ import io
 import re
 import sys
 
+import pytest
 from cb_fakes import simulate_fit
 
 from lamina import callbacks as cbks
@@ -261,3 +262,169 @@ def test_disable_interactive_logging_sends_output_to_logging(model, capsys, capl
     assert messages[0] == "Epoch 1/3"
     assert messages[1].startswith("2/2 [")
     assert messages[-1] == "Epoch 00002: early stopping"
+
+
+# -- Keras 2.0 style ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Time stands still: the first batch's bar is drawn (Keras 2.0 always drew it), later
+    ones fall within the 0.05 s redraw interval, elapsed times and ETAs read 0s."""
+    monkeypatch.setattr("lamina.callbacks.progbar_logger.time.time", lambda: 5000.0)
+
+
+def _keras20_logs(e):
+    return {"loss": 2.2511, "accuracy": 0.2037, "val_loss": 2.1275, "val_accuracy": 0.28125}
+
+
+def test_keras20_verbose1_with_validation(model, frozen_clock, capsys):
+    set_output_style("keras2.0")
+    h = simulate_fit(
+        model,
+        epochs=2,
+        steps=115,
+        verbose=1,
+        epoch_logs=_keras20_logs,
+        samples=1149,
+        val_samples=288,
+        batch_size=10,
+    )
+    first = "  10/1149 [..............................] - ETA: 0s - loss: {} - acc: 0.5000"
+    final = (
+        "1149/1149 [==============================] - 0s - loss: 2.2511 - acc: 0.2037"
+        " - val_loss: 2.1275 - val_acc: 0.2812"
+    )
+    assert capsys.readouterr().out.split("\n") == [
+        "Train on 1149 samples, validate on 288 samples",
+        "Epoch 1/2",
+        "",  # Keras 2.0's carriage return before the first bar, as captured output shows it
+        first.format("1.0000"),
+        final,
+        "Epoch 2/2",
+        "",
+        first.format("0.5000"),
+        final,
+        "",
+    ]
+    assert list(h.history) == ["val_loss", "val_acc", "loss", "acc"]
+    assert h.params == {
+        "batch_size": 10,
+        "epochs": 2,
+        "steps": None,
+        "samples": 1149,
+        "verbose": 1,
+        "do_validation": True,
+        "metrics": ["loss", "acc", "val_loss", "val_acc"],
+    }
+
+
+def test_keras20_verbose1_without_validation_pads_the_final_bar(model, frozen_clock, capsys):
+    set_output_style("keras2.0")
+    simulate_fit(model, epochs=1, steps=4, verbose=1, samples=100, batch_size=32)
+    assert capsys.readouterr().out == (
+        "Epoch 1/1\n"
+        "\n 32/100 [========>.....................] - ETA: 0s - loss: 1.0000 - acc: 0.5000"
+        # blanks over the 5 characters " - ETA: 0s" had more than " - 0s"
+        "\n100/100 [==============================] - 0s - loss: 1.0000 - acc: 0.5000     \n"
+    )
+
+
+def test_keras20_one_batch_epoch_draws_only_the_final_bar(model, frozen_clock, capsys):
+    set_output_style("keras2.0")
+    simulate_fit(model, epochs=1, steps=1, verbose=1, samples=20, batch_size=32)
+    assert capsys.readouterr().out == (
+        "Epoch 1/1\n\n20/20 [==============================] - 0s - loss: 1.0000 - acc: 0.5000\n"
+    )
+
+
+def test_keras20_verbose2_lines(model, frozen_clock, capsys):
+    set_output_style("keras2.0")
+    simulate_fit(
+        model,
+        epochs=2,
+        steps=47,
+        verbose=2,
+        epoch_logs=_keras20_logs,
+        samples=750,
+        val_samples=250,
+        batch_size=16,
+    )
+    line = "0s - loss: 2.2511 - acc: 0.2037 - val_loss: 2.1275 - val_acc: 0.2812"
+    assert capsys.readouterr().out.splitlines() == [
+        "Train on 750 samples, validate on 250 samples",
+        "Epoch 1/2",
+        line,
+        "Epoch 2/2",
+        line,
+    ]
+    simulate_fit(model, epochs=1, steps=3, verbose=2, samples=40, batch_size=16)
+    assert capsys.readouterr().out == "Epoch 1/1\n0s - loss: 1.0000 - acc: 0.5000\n"
+
+
+def _evaluate(model, verbose, samples=100, batch_size=32):
+    steps = -(-samples // batch_size)
+    cl = cbks.CallbackList(
+        add_progbar=True,
+        model=model,
+        verbose=verbose,
+        epochs=1,
+        steps=steps,
+        samples=samples,
+        batch_size=batch_size,
+    )
+    cl.on_test_begin()
+    for step in range(steps):
+        cl.on_test_batch_begin(step)
+        cl.on_test_batch_end(step, {"loss": 0.6935, "accuracy": 0.5})
+    cl.on_test_end({"loss": 0.6934829950332642, "accuracy": 0.5})
+    return cl
+
+
+def test_keras20_evaluate_bar_counts_samples_without_values(model, frozen_clock, capsys):
+    set_output_style("keras2.0")
+    cl = _evaluate(model, verbose=1)
+    assert cl._should_call_test_batch_hooks  # the first batch's bar needs the batch hooks
+    assert capsys.readouterr().out == (
+        "\n 32/100 [========>.....................] - ETA: 0s"
+        "\n100/100 [==============================] - 0s     \n"
+    )
+
+
+@pytest.mark.parametrize("style", ["keras2.0", "keras2.2", "keras2.3"])
+def test_samples_styles_evaluate_and_predict_silent_for_verbose2(model, style, capsys):
+    # Keras 2.0-2.3's test and predict loops drew their bar only for verbose=1
+    set_output_style(style)
+    cl = _evaluate(model, verbose=2)
+    assert not cl._should_call_test_batch_hooks
+    cl.on_predict_begin()
+    cl.on_predict_batch_end(0, {"outputs": [1]})
+    cl.on_predict_end()
+    assert capsys.readouterr().out == ""
+
+
+def test_keras22_evaluate_on_a_terminal_shows_no_values_while_running(model, monkeypatch):
+    set_output_style("keras2.2")
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    _evaluate(model, verbose=1)
+    out = tty.getvalue()
+    assert out.startswith("\r 32/100 [========>.....................] - ETA: 0s\b")
+    assert re.fullmatch(rf"100/100 {BAR} - \d+s {TIME}\s*\n", out.split("\r")[-1])
+    assert "loss" not in out
+
+
+def test_keras20_validation_inside_fit_needs_no_batch_hooks(model):
+    set_output_style("keras2.0")
+    cl = cbks.CallbackList(
+        add_progbar=True,
+        model=model,
+        verbose=1,
+        epochs=2,
+        steps=20,
+        samples=623,
+        val_samples=268,
+        batch_size=32,
+        do_validation=True,
+    )
+    assert cl._should_call_train_batch_hooks and not cl._should_call_test_batch_hooks

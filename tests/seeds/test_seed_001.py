@@ -6,10 +6,11 @@ files are private: ``conftest_course`` generates stand-ins with the same columns
 dtypes, so learned numbers differ from the seed's and the tests check what does not depend on
 the data (formats, keys, shapes, parameter counts, the validation split) and sensible ranges.
 
-The seed's outputs come from Keras 2.0 (samples-based bars, ``acc``); lamina reproduces them
-with ``lamina.utils.set_output_style("keras2.2")``, and prints tf.keras 2.x's output by
-default. Where the seed's Keras 2.0 differs from both, the test is a strict xfail and the
-difference is described in /work/notes/seed_gaps.md.
+The seed's outputs come from Keras 2.0 (samples-based bars, ``acc``, no per-sample time);
+lamina prints them with ``lamina.utils.set_output_style("keras2.0")``, Keras 2.2's variant with
+``"keras2.2"``, and tf.keras 2.x's output by default. Where the seed's Keras 2.0 behaves
+differently (not only prints differently), the test is a strict xfail and the difference is
+described in /work/notes/seed_gaps.md.
 """
 
 from __future__ import annotations
@@ -51,6 +52,46 @@ def keras22():
     previous = lamina.utils.set_output_style("keras2.2")
     yield
     lamina.utils.set_output_style(previous)
+
+
+@pytest.fixture
+def keras20():
+    """The seed's own Keras 2.0 output (``534/534 [====] - 0s - loss: 21.5538``)."""
+    previous = lamina.utils.set_output_style("keras2.0")
+    yield
+    lamina.utils.set_output_style(previous)
+
+
+def keras20_epochs(out: str, epochs: int) -> list[list[str]]:
+    """The lines after each ``Epoch i/n`` line of Keras 2.0 output (``out`` starts at the
+    first one), checked for the blank line where the capture shows Keras's carriage return."""
+    chunks = re.split(r"^Epoch (\d+)/(\d+)\n", out, flags=re.M)
+    assert chunks[0] == "", chunks[0]
+    numbers = [(int(a), int(b)) for a, b in zip(chunks[1::3], chunks[2::3])]
+    assert numbers == [(i, epochs) for i in range(1, epochs + 1)]
+    blocks = []
+    for body in chunks[3::3]:
+        assert body.startswith("\n") and body.endswith("\n"), repr(body)
+        blocks.append(body[1:-1].split("\n"))
+    return blocks
+
+
+def check_keras20_bars(lines: list[str], n: int, values: str, end: str = "") -> list[float]:
+    """Every redraw as Keras 2.0 drew it (the first batch's bar, one per 0.05 s, then the
+    final bar followed by ``end``); returns the numbers the final bar shows."""
+    digits = len(str(n))
+    assert lines[0].lstrip().startswith("32/"), lines[0]
+    for line in lines[:-1]:
+        m = re.fullmatch(rf" *(\d+)/{n} \[([=>.]{{30}})\] - ETA: \d+s{values}", line)
+        assert m and len(line.split("/")[0]) == digits, line
+        done = int(30 * int(m.group(1)) / n)
+        assert m.group(2) == ("=" * (done - 1) + ">" if done else "") + "." * (30 - done)
+    final = lines[-1]
+    assert re.fullmatch(rf"{n}/{n} \[={{30}}\] - \d+s{values}{end} *", final), final
+    # blanks over whatever the previous redraw left, as Keras 2.0 wrote them
+    width = len(lines[-2]) if len(lines) > 1 else 0
+    assert len(final) == max(width, len(final.rstrip())), (final, width)
+    return [float(v) for v in re.findall(r": (-?\d+\.\d{4})", final)]
 
 
 @pytest.fixture
@@ -315,9 +356,10 @@ def test_fitting_the_wage_model_keras22_output(wage_data, keras22, capsys):
 @pytest.mark.xfail(
     strict=True,
     reason="Keras 2.0's Sequential.fit defaulted to epochs=10 (the seed's `Epoch 1/10` from "
-    "`model.fit(predictors, target)`); lamina follows tf.keras 2.x/Keras 2.2: epochs=1",
+    "`model.fit(predictors, target)`); lamina follows tf.keras 2.x/Keras 2.2 (epochs=1) in "
+    "every output style, the keras2.0 one included (a style changes printing, not training)",
 )
-def test_fit_default_runs_ten_epochs_as_keras_2_0(wage_data, keras22, capsys):
+def test_fit_default_runs_ten_epochs_as_keras_2_0(wage_data, keras20, capsys):
     predictors, target = wage_data
     model = build_wage_model(predictors)
     model.compile(optimizer="adam", loss="mean_squared_error")
@@ -325,17 +367,25 @@ def test_fit_default_runs_ten_epochs_as_keras_2_0(wage_data, keras22, capsys):
     assert "Epoch 1/10" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Keras 2.0 printed `534/534 [====] - 0s - loss: 21.5538` (no per-sample time); "
-    "lamina's keras2.2 style prints Keras 2.2's `- 0s 40us/step -`",
-)
-def test_progress_line_without_step_time_as_keras_2_0(wage_data, keras22, capsys):
+def test_fitting_the_wage_model_keras20_output(wage_data, keras20, capsys):
+    """The seed's text, line for line in form: per epoch ``Epoch i/10``, a blank line, the
+    first batch's bar `` 32/534 [>....] - ETA: 0s - loss: 146.0927``, possibly timed
+    redraws, then ``534/534 [====] - 0s - loss: 78.4764`` padded with blanks to the width of
+    the line before it (no per-sample time: that came with Keras 2.0.9/2.1)."""
     predictors, target = wage_data
+    np.random.seed(1)
     model = build_wage_model(predictors)
     model.compile(optimizer="adam", loss="mean_squared_error")
-    model.fit(predictors, target, epochs=1)
-    assert re.search(r"^534/534 \[={30}\] - \d+s - loss: ", capsys.readouterr().out, re.M)
+    history = model.fit(predictors, target, epochs=10)
+    out = capsys.readouterr().out
+    assert out.startswith("Epoch 1/10\n\n 32/534 [>.............................] - ETA: ")
+    for epoch, lines in enumerate(keras20_epochs(out, 10)):
+        printed = check_keras20_bars(lines, 534, rf" - loss: {FLOAT}")
+        # the final bar shows the epoch's loss, as History records it
+        assert printed == pytest.approx([history.history["loss"][epoch]], abs=6e-5)
+    assert list(history.history) == ["loss"] and history.params["samples"] == 534
+    loss = history.history["loss"]
+    assert loss[-1] < loss[0]
 
 
 # ---- 3.3 / 3.4 classification on the Titanic data ------------------------------------------
@@ -527,6 +577,27 @@ def test_validation_split_keras22(titanic_data, keras22, capsys):
     assert hist.history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-5)
     assert hist.history["val_acc"][-1] == pytest.approx(val_acc, rel=1e-6)
     assert 0.55 < hist.history["val_acc"][-1] <= 1.0  # the seed: 0.7351
+
+
+def test_validation_split_keras20_lines(titanic_data, keras20, capsys):
+    """The seed's cell as Keras 2.0 printed it: ``Train on 623 samples, validate on 268
+    samples``, ``Epoch 1/10``, a blank line, `` 32/623 [>...] - ETA: 0s - loss: 3.3028 -
+    acc: 0.4062``, ..., ``623/623 [====] - 0s - loss: 1.3096 - acc: 0.6003 - val_loss:
+    0.6805 - val_acc: 0.7201``."""
+    df, predictors, n_cols = titanic_data
+    target = titanic_target(df)
+    np.random.seed(6)
+    model = validation_model(n_cols)
+    hist = model.fit(predictors, target, validation_split=0.3, epochs=3)
+    out = capsys.readouterr().out
+    assert out.startswith("Train on 623 samples, validate on 268 samples\nEpoch 1/3\n\n 32/623 [")
+    metrics = rf" - loss: {FLOAT} - acc: {FLOAT}"
+    val = rf" - val_loss: {FLOAT} - val_acc: {FLOAT}"
+    for epoch, lines in enumerate(keras20_epochs(out.split("\n", 1)[1], 3)):
+        printed = check_keras20_bars(lines, 623, metrics, end=val)
+        recorded = [hist.history[k][epoch] for k in ("loss", "acc", "val_loss", "val_acc")]
+        assert printed == pytest.approx(recorded, abs=6e-5)
+    assert list(hist.history) == ["val_loss", "val_acc", "loss", "acc"]
 
 
 def test_validation_split_tf_keras_history_keys(titanic_data, capsys):

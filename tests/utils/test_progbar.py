@@ -217,3 +217,103 @@ def test_notebook_gets_plain_final_lines_even_on_a_tty(monkeypatch):
     out = tty.getvalue()
     assert "\r" not in out and "\b" not in out
     assert out.startswith("3/3 [") and out.count("\n") == 1
+
+
+# -- the Keras 2.0 style -----------------------------------------------------------------------
+
+
+class _Clock:
+    """A stand-in for ``time.time`` that moves only when told, so timed output is exact."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = _Clock()
+    monkeypatch.setattr("lamina.utils.progbar.time.time", fake)
+    return fake
+
+
+def test_keras20_style_names_and_aliases():
+    for alias in ("keras2.0", "Keras20", "keras-2.0", "keras2.0.0", "keras2.0.8"):
+        output_style.set_output_style(alias)
+        assert output_style.get_output_style() == "keras2.0"
+    assert output_style.is_keras20() and output_style.is_keras22()  # samples-based family
+    assert output_style.display_name("val_accuracy") == "val_acc"
+    output_style.set_output_style("keras2.3")
+    assert not output_style.is_keras20() and output_style.display_name("accuracy") == "accuracy"
+    # Keras 2.0.9 already printed per-sample times (as 2.1/2.2): not an alias of keras2.0
+    with pytest.raises(ValueError, match="'keras2.0' \\(samples-based Keras 2.0 output"):
+        output_style.set_output_style("keras2.0.9")
+
+
+def test_keras20_off_a_terminal_prints_each_redraw_as_a_line(clock, capsys):
+    output_style.set_output_style("keras2.0")
+    bar = Progbar(100)
+    clock.now += 2.0
+    bar.update(32, [("loss", 1.0)])  # the first update always draws
+    clock.now += 0.01
+    bar.update(64, [("loss", 0.0)])  # within the 0.05 s interval: not drawn
+    clock.now += 0.5
+    bar.update(96, [("loss", 0.0)])
+    clock.now += 0.4  # 2.91 s in all: Keras 2.0 truncated to whole seconds
+    bar.update(100, [("loss", 0.0)])
+    assert capsys.readouterr().out == (
+        # ETA = 2.0 s / 32 * 68 = 4.25 s -> "4s"; no per-sample time on the final bar, which
+        # is padded with blanks to the width of the line before it
+        "\n 32/100 [========>.....................] - ETA: 4s - loss: 1.0000"
+        "\n 96/100 [===========================>..] - ETA: 0s - loss: 0.3333"
+        "\n100/100 [==============================] - 2s - loss: 0.3200     \n"
+    )
+
+
+def test_keras20_eta_in_whole_seconds_and_small_values(clock, capsys):
+    output_style.set_output_style("keras2.0")
+    bar = Progbar(1000)
+    clock.now += 1.3
+    bar.update(10, [("loss", -0.0005), ("acc", 0.0)])
+    # 0.13 s a sample * 990 = 128.7 s: Keras 2.0 printed "128s", never "2:08"
+    assert capsys.readouterr().out == (
+        "\n  10/1000 [..............................] - ETA: 128s - loss: -5.0000e-04"
+        " - acc: 0.0000e+00"
+    )
+
+
+def test_keras20_on_a_terminal_redraws_in_place(clock, monkeypatch):
+    output_style.set_output_style("keras2.0")
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    bar = Progbar(40, width=10)
+    clock.now += 0.2
+    bar.update(8)
+    first = "\r 8/40 [=>........] - ETA: 0s"
+    assert tty.getvalue() == first
+    clock.now += 0.9
+    bar.update(40)
+    assert tty.getvalue() == first + "\b" * len(first[1:]) + "\r40/40 [==========] - 1s     \n"
+
+
+def test_keras20_verbose2_line(clock, capsys):
+    output_style.set_output_style("keras2.0")
+    bar = Progbar(5, verbose=2)
+    bar.update(3, [("loss", 1.0)])
+    assert capsys.readouterr().out == ""
+    clock.now += 3.7
+    bar.update(5, [("loss", 0.5), ("acc", -0.25)])
+    # no leading " - " (Keras 2.2 added it) and e-notation for values not above 1e-3
+    assert capsys.readouterr().out == "3s - loss: 0.8000 - acc: -2.5000e-01\n"
+
+
+def test_redraw_interval_counts_from_the_last_redraw(clock, monkeypatch):
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    bar = Progbar(100, interval=0.05)
+    for step in range(1, 100):  # an update every 0.0125 s: a redraw every 4th
+        clock.now += 0.0125
+        bar.update(step)
+    assert tty.getvalue().count("\r") == 25

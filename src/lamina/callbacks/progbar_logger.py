@@ -37,6 +37,7 @@ class ProgbarLogger(Callback):
         self._batch_size = None
         self._called_in_fit = False
         self._call_batch_hooks = True
+        self._call_test_hooks = True
 
     def set_params(self, params: dict) -> None:
         from lamina.callbacks.callback_list import resolve_verbose
@@ -59,14 +60,21 @@ class ProgbarLogger(Callback):
     def _update_batch_hook_need(self) -> None:
         from lamina.utils.progbar import _is_dynamic
 
-        # Batch updates matter only for an in-place bar, or to count steps of unknown total.
-        self._call_batch_hooks = self.target is None or (self.verbose == 1 and _is_dynamic())
+        # Batch updates matter only for an in-place bar (Keras 2.0 printed its redraws on
+        # any stream), or to count steps of unknown total.
+        self._call_batch_hooks = self.target is None or (
+            self.verbose == 1 and (_is_dynamic() or _style.is_keras20())
+        )
+        # Validation inside fit is silent; the samples-based styles say when fit validates.
+        self._call_test_hooks = self._call_batch_hooks and not self.params.get("do_validation")
+        if _style.is_keras22() and self.verbose != 1:
+            self._call_test_hooks = False  # Keras 2.x's evaluate printed only for verbose=1
 
     def _implements_train_batch_hooks(self) -> bool:
         return self._call_batch_hooks
 
     def _implements_test_batch_hooks(self) -> bool:
-        return self._call_batch_hooks
+        return self._call_test_hooks
 
     def _implements_predict_batch_hooks(self) -> bool:
         return self._call_batch_hooks
@@ -91,29 +99,37 @@ class ProgbarLogger(Callback):
         self._finalize(logs)
 
     # -- evaluate / predict ----------------------------------------------------------------
+    def _silent_outside_fit(self) -> bool:
+        # Keras 2.0/2.2/2.3's evaluate and predict drew a bar for verbose=1 only.
+        return _style.is_keras22() and self.verbose != 1
+
     def on_test_begin(self, logs=None) -> None:
-        if not self._called_in_fit:
+        if not self._called_in_fit and not self._silent_outside_fit():
             self._reset_progbar()
             self._maybe_init_progbar()
 
     def on_test_batch_end(self, batch, logs=None) -> None:
-        if not self._called_in_fit:
-            self._batch_update(batch, logs)
+        if not self._called_in_fit and not self._silent_outside_fit():
+            # Keras 2.x showed only the bar while evaluating; tf.keras 2.x the values too.
+            self._batch_update(batch, logs, show_values=not _style.is_keras22())
 
     def on_test_end(self, logs=None) -> None:
-        if not self._called_in_fit:
+        if not self._called_in_fit and not self._silent_outside_fit():
             # Keras 2.2 showed only the bar when evaluating.
             self._finalize(None if _style.is_keras22() else logs)
 
     def on_predict_begin(self, logs=None) -> None:
-        self._reset_progbar()
-        self._maybe_init_progbar()
+        if not self._silent_outside_fit():
+            self._reset_progbar()
+            self._maybe_init_progbar()
 
     def on_predict_batch_end(self, batch, logs=None) -> None:
-        self._batch_update(batch, None)  # predictions are not shown
+        if not self._silent_outside_fit():
+            self._batch_update(batch, None)  # predictions are not shown
 
     def on_predict_end(self, logs=None) -> None:
-        self._finalize(None)
+        if not self._silent_outside_fit():
+            self._finalize(None)
 
     # -- helpers ---------------------------------------------------------------------------
     def _reset_progbar(self) -> None:
@@ -149,14 +165,16 @@ class ProgbarLogger(Callback):
         skip = ("size", "batch", "num_steps")
         return [(_style.display_name(k), v) for k, v in logs.items() if k not in skip]
 
-    def _batch_update(self, batch, logs) -> None:
+    def _batch_update(self, batch, logs, show_values: bool = True) -> None:
         self._maybe_init_progbar()
         self._count(batch, logs)
         bar = self.progbar
-        if self.verbose == 1 and bar._dynamic_display:
+        if self.verbose == 1 and (bar._dynamic_display or bar._keras20):
+            if bar._keras20 and self.target is not None and self.seen >= self.target:
+                return  # Keras 2.0 left the last batch to the epoch's final bar
             if time.time() - bar._last_update < bar.interval:
                 return  # the bar would not redraw yet: skip building its values
-            items = self._items(logs)
+            items = self._items(logs) if show_values else []
             # The trainer's batch logs are running epoch means: show them as given.
             self.progbar._update_stateful_metrics(k for k, _ in items)
             self.progbar.update(self.seen, items, finalize=False)

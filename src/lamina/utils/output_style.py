@@ -10,6 +10,10 @@ line for a single epoch, verbose=2 lines ending in ``- 43ms/epoch - 1ms/step``.
 `` - 0s - loss: ...``), with ``acc`` / ``val_acc`` as the printed and History names.
 ``"keras2.3"`` is the same samples-based output with metric names as the user wrote them
 (``accuracy``), as Keras 2.3 printed them.
+``"keras2.0"`` is Keras 2.0.0-2.0.8's samples-based output: no per-sample time
+(``534/534 [======] - 0s - loss: 21.5538 - acc: 0.6003``), ETAs in whole seconds, verbose=2
+as ``0s - loss: ...``, and, off a terminal, each redraw of the bar on its own line (the
+first batch's, one per 0.05 s, the padded final one), as the course notes of that era show.
 
 Choose with :func:`set_output_style`, the :func:`output_style` context manager, or the
 ``LAMINA_OUTPUT_STYLE`` environment variable (read once, at first use).
@@ -22,6 +26,7 @@ import os
 from collections.abc import Iterator
 
 TF_KERAS2 = "tf.keras2"
+KERAS20 = "keras2.0"
 KERAS22 = "keras2.2"
 KERAS23 = "keras2.3"
 
@@ -34,6 +39,10 @@ _STYLE_ALIASES: dict[str, str] = {
     "tf2": TF_KERAS2,
     "tensorflow": TF_KERAS2,
     "default": TF_KERAS2,
+    "keras2.0": KERAS20,
+    "keras20": KERAS20,
+    "keras-2.0": KERAS20,
+    **{f"keras2.0.{patch}": KERAS20 for patch in range(9)},  # 2.0.9 printed as 2.1/2.2
     "keras2.2": KERAS22,
     "keras22": KERAS22,
     "keras2.2.4": KERAS22,
@@ -53,7 +62,8 @@ _style: str | None = None
 def _canonical(style: str) -> str:
     if not isinstance(style, str):
         raise TypeError(
-            f"`style` must be a string such as 'tf.keras2' or 'keras2.2', received {style!r}"
+            "`style` must be a string such as 'tf.keras2', 'keras2.0', 'keras2.2' or "
+            f"'keras2.3', received {style!r}"
         )
     key = style.strip().lower()
     try:
@@ -61,13 +71,15 @@ def _canonical(style: str) -> str:
     except KeyError:
         raise ValueError(
             f"Unknown output style {style!r}. Expected 'tf.keras2' (default, steps-based "
-            "tf.keras 2.x output), 'keras2.2' (samples-based Keras 2.2 output, `acc`) or "
-            "'keras2.3' (samples-based, metric names as written)."
+            "tf.keras 2.x output), 'keras2.0' (samples-based Keras 2.0 output, no per-sample "
+            "time, `acc`), 'keras2.2' (samples-based Keras 2.2 output, `acc`) or 'keras2.3' "
+            "(samples-based, metric names as written)."
         ) from None
 
 
 def get_output_style() -> str:
-    """The current style: ``"tf.keras2"`` (default) or ``"keras2.2"``."""
+    """The current style: ``"tf.keras2"`` (default), ``"keras2.0"``, ``"keras2.2"`` or
+    ``"keras2.3"``."""
     global _style
     if _style is None:
         env = os.environ.get("LAMINA_OUTPUT_STYLE")
@@ -81,6 +93,8 @@ def set_output_style(style: str = TF_KERAS2) -> str:
     ``"tf.keras2"`` (default): tf.keras 2.x steps-based output. ``"keras2.2"``: Keras 2.2
     samples-based output (``Train on N samples, validate on M samples``, ``acc``).
     ``"keras2.3"``: the same, with metric names as written (``accuracy``).
+    ``"keras2.0"``: Keras 2.0's samples-based output (``534/534 [====] - 0s - loss: ...``,
+    no per-sample time), ``acc`` as in Keras 2.2.
     """
     global _style
     previous = get_output_style()
@@ -99,13 +113,19 @@ def output_style(style: str) -> Iterator[str]:
 
 
 def is_keras22() -> bool:
-    """True when a samples-based Keras 2.2/2.3 style is active."""
-    return get_output_style() in (KERAS22, KERAS23)
+    """True when a samples-based (Keras 2.0/2.2/2.3) style is active."""
+    return get_output_style() in (KERAS20, KERAS22, KERAS23)
+
+
+def is_keras20() -> bool:
+    """True when the Keras 2.0 style is active (no per-sample time, every redraw shown)."""
+    return get_output_style() == KERAS20
 
 
 def display_name(key: str) -> str:
     """The name a log key is printed and recorded under in the current style."""
-    if _style == KERAS22 or (_style is None and get_output_style() == KERAS22):
+    style = _style if _style is not None else get_output_style()
+    if style in (KERAS20, KERAS22):
         return _KERAS22_NAMES.get(key, key)
     return key
 
@@ -115,8 +135,10 @@ __all__ = [
     "set_output_style",
     "output_style",
     "is_keras22",
+    "is_keras20",
     "display_name",
     "TF_KERAS2",
+    "KERAS20",
     "KERAS22",
     "KERAS23",
 ]

@@ -5,6 +5,12 @@ in a notebook, a pipe or a captured stream it prints only each finished bar as a
 line, so logs and notebooks read like the tutorials:
 
     32/32 [==============================] - 0s 2ms/step - loss: 0.6931 - accuracy: 0.5000
+
+In the ``"keras2.0"`` output style it prints as Keras 2.0.0-2.0.8 did: no per-unit time
+(``534/534 [======] - 0s - loss: 21.5538``), ETAs in whole seconds, the bar redrawn at most
+every ``interval`` seconds and padded with blanks to the previous width; off a terminal each
+redraw starts a new line (where Keras 2.0 wrote ``\r``), which is how its output reads in
+captured logs and the course notes of that era.
 """
 
 from __future__ import annotations
@@ -104,6 +110,7 @@ class Progbar:
         self.unit_name = str(unit_name)
         self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
         self._keras22 = _style.is_keras22()
+        self._keras20 = _style.is_keras20()
         self._dynamic_display = _is_dynamic()
         self._total_width = 0
         self._seen_so_far = 0
@@ -149,10 +156,11 @@ class Progbar:
         if current == self.target:
             self._time_at_epoch_end = now
         if self.verbose == 1:
-            self._draw(current, now, finalize)
+            if self._draw(current, now, finalize):
+                self._last_update = now  # the interval counts from the last redraw
         elif self.verbose == 2 and finalize:
             self._line_v2(current, now)
-        self._last_update = now
+            self._last_update = now
 
     def add(self, n: int, values=None) -> None:
         """Advance the bar by ``n`` steps."""
@@ -203,14 +211,19 @@ class Progbar:
             self._time_after_first_step = now
         return per
 
-    def _draw(self, current: int, now: float, finalize: bool) -> None:
+    def _draw(self, current: int, now: float, finalize: bool) -> bool:
+        """Print the bar at ``current`` unless it is not due yet; True when printed."""
         if not finalize:
-            # Off a terminal only finished bars are printed; with no known end (target
-            # None) there is no finished bar, so progress lines are printed per interval.
-            if not self._dynamic_display and self.target is not None:
-                return
+            # Off a terminal only finished bars are printed (Keras 2.0 printed every
+            # redraw); with no known end (target None) there is no finished bar, so
+            # progress lines are printed per interval.
+            if not self._dynamic_display and self.target is not None and not self._keras20:
+                return False
             if now - self._last_update < self.interval:
-                return
+                return False
+        if self._keras20:
+            self._draw_keras20(current, now, finalize)
+            return True
         bar = self._bar(current)
         per_unit = self._time_per_unit(current, now)
         if self.target is None or finalize:
@@ -231,8 +244,32 @@ class Progbar:
         if finalize or not self._dynamic_display:
             message += "\n"
         print_msg(message, line_break=False)
+        return True
+
+    def _draw_keras20(self, current: int, now: float, finalize: bool) -> None:
+        """Keras 2.0's redraw: whole seconds, no per-unit time, blanks over a longer line."""
+        bar = self._bar(current)
+        elapsed = now - self._start
+        if self.target is not None and not finalize:
+            eta = elapsed / current * (self.target - current) if current else 0.0
+            info = f" - ETA: {int(eta)}s"
+        else:
+            info = f" - {int(elapsed)}s"
+        info += self._metrics(positive_only=False)
+        prev = self._total_width
+        self._total_width = len(bar) + len(info)
+        if prev > self._total_width:
+            info += " " * (prev - self._total_width)
+        # Keras 2.0 went back over the previous bar with backspaces and a carriage return;
+        # a captured stream shows each redraw as a line, so off a terminal write a newline.
+        start = "\b" * prev + "\r" if self._dynamic_display else "\n"
+        print_msg(start + bar + info + ("\n" if finalize else ""), line_break=False)
 
     def _line_v2(self, current: int, now: float) -> None:
+        if self._keras20:  # Keras 2.0: "0s - loss: 0.6931", no leading dash
+            line = f"{int(now - self._start)}s" + self._metrics(positive_only=True) + "\n"
+            print_msg(line, line_break=False)
+            return
         elapsed = f" - {now - self._start:.0f}s"
         if self._keras22:
             line = elapsed + self._metrics(positive_only=True) + "\n"
