@@ -32,8 +32,9 @@ options:
   --save-notebook OUT.ipynb
                         write the executed notebook, with its outputs, to OUT.ipynb
   --keep-going          after a cell raises, go on with the next cells (notebooks)
-  --output-style STYLE  print training output as tf.keras2 (default), keras2.3 or keras2.2
-                        did (keras2.2: "Train on N samples", samples-based bars, `acc`)
+  --output-style STYLE  print training output as tf.keras2 (default), keras2.3, keras2.2 or
+                        keras2.0 did (keras2.2: "Train on N samples", samples-based bars,
+                        `acc`; keras2.0: the same without per-sample times)
 
 Notebook cells tagged 'raises-exception' may raise without failing the run. `!pip install`
 and `%pip` lines are skipped. The exit status is 0 when everything ran, 1 when the code
