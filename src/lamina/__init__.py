@@ -47,7 +47,11 @@ from lamina.dtypes import (
     uint32,
     uint64,
 )
+from lamina.ops import symbolic as _symbolic, tf_api as _tf_api
 from lamina.ops.tf_api import *  # noqa: F403  (the tf.* functions)
+
+# Public ops build functional-model layers when given symbolic tensors (ops/symbolic.py).
+_symbolic.wrap_namespace(globals(), "", _tf_api.__all__)
 
 #: ``tf.newaxis`` (``None``, as NumPy's).
 newaxis = None
@@ -124,6 +128,8 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'lamina' has no attribute {name!r}") from None
     module = _importlib.import_module(module_name)
     value = module if attr is None else getattr(module, attr)
+    if name in _TF_LAZY:
+        value = _symbolic.wrap_value(name, value, "")
     globals()[name] = value
     return value
 

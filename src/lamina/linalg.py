@@ -11,3 +11,7 @@ tensor_diag = diag  # noqa: F405
 tensor_diag_part = diag_part  # noqa: F405
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+
+from lamina.ops.symbolic import wrap_namespace as _wrap_namespace  # noqa: E402
+
+_wrap_namespace(globals(), "linalg", __all__)  # symbolic tensors build op layers

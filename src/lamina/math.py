@@ -16,3 +16,7 @@ mod = floormod  # noqa: F405
 truncatediv = truncatediv  # noqa: F405,PLW0127
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+
+from lamina.ops.symbolic import wrap_namespace as _wrap_namespace  # noqa: E402
+
+_wrap_namespace(globals(), "math", __all__)  # symbolic tensors build op layers

@@ -8,3 +8,7 @@ from lamina.ops.nn import *  # noqa: F403
 from lamina.ops.reduction import in_top_k, top_k  # noqa: F401
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+
+from lamina.ops.symbolic import wrap_namespace as _wrap_namespace  # noqa: E402
+
+_wrap_namespace(globals(), "nn", __all__)  # symbolic tensors build op layers

@@ -49,6 +49,9 @@ def __getattr__(name: str):
         value = getattr(keras2, name)
     except AttributeError:
         raise AttributeError(f"module 'lamina.backend' has no attribute {name!r}") from None
+    from lamina.ops.symbolic import wrap_value
+
+    value = wrap_value(name, value, "backend")  # symbolic tensors build op layers
     globals()[name] = value
     return value
 

@@ -19,6 +19,7 @@ import numpy as np
 from lamina.autodiff.tensor import Tensor, TensorShape
 from lamina.autodiff.variable import Variable
 from lamina.backend import config as _config
+from lamina.ops import symbolic as _symbolic
 from lamina.utils.naming import to_snake_case, unique_object_name
 
 #: Training flag of the outermost layer call in progress (inner calls inherit it).
@@ -129,48 +130,80 @@ class KerasTensor:
             "keras.layers.Lambda) so it runs on real data."
         )
 
-    # Operators build small op layers so functional code like ``x * 2`` works.
-    def _op(self, name, fn, *others):
-        from lamina.layers.lambda_layer import _OpLayer
+    # Operators build op layers (tf.keras 2.x's TFOpLambda names) so ``x * 2`` works.
+    def _op(self, symbol, fn, *args, **kwargs):
+        from lamina.ops.symbolic import symbolic_call
 
-        return _OpLayer(fn, name=name)([self, *others])
+        return symbolic_call(fn, symbol, args, kwargs)
+
+    def _math(self, name, *args):
+        import lamina.math as tf_math
+
+        op = getattr(tf_math, name)
+        return self._op(op._lamina_symbol, op.__wrapped__, *args)
 
     def __add__(self, o):
-        return self._op("add", lambda a, b: a + b, o)
+        from lamina.ops.symbolic import OPERATORS
+
+        return self._op("__operators__.add", OPERATORS["__operators__.add"], self, o)
 
     def __radd__(self, o):
-        return self._op("add", lambda a, b: b + a, o)
+        from lamina.ops.symbolic import OPERATORS
+
+        return self._op("__operators__.add", OPERATORS["__operators__.add"], o, self)
 
     def __sub__(self, o):
-        return self._op("subtract", lambda a, b: a - b, o)
+        return self._math("subtract", self, o)
 
     def __rsub__(self, o):
-        return self._op("subtract", lambda a, b: b - a, o)
+        return self._math("subtract", o, self)
 
     def __mul__(self, o):
-        return self._op("multiply", lambda a, b: a * b, o)
+        return self._math("multiply", self, o)
 
     def __rmul__(self, o):
-        return self._op("multiply", lambda a, b: b * a, o)
+        return self._math("multiply", o, self)
 
     def __truediv__(self, o):
-        return self._op("truediv", lambda a, b: a / b, o)
+        return self._math("truediv", self, o)
 
     def __rtruediv__(self, o):
-        return self._op("truediv", lambda a, b: b / a, o)
+        return self._math("truediv", o, self)
+
+    def __pow__(self, o):
+        return self._math("pow", self, o)
+
+    def __rpow__(self, o):
+        return self._math("pow", o, self)
 
     def __neg__(self):
-        return self._op("negative", lambda a: -a)
+        return self._math("negative", self)
 
     def __matmul__(self, o):
-        return self._op("matmul", lambda a, b: a @ b, o)
+        import lamina.linalg as tf_linalg
+
+        return self._op("linalg.matmul", tf_linalg.matmul.__wrapped__, self, o)
+
+    def __rmatmul__(self, o):
+        import lamina.linalg as tf_linalg
+
+        return self._op("linalg.matmul", tf_linalg.matmul.__wrapped__, o, self)
 
     def __getitem__(self, key):
-        return self._op("getitem", lambda a: a[key])
+        from lamina.ops.symbolic import OPERATORS, symbolic_call
+
+        fn = OPERATORS["__operators__.getitem"]
+        spec = key if isinstance(key, tuple) else (key,)
+        return symbolic_call(
+            fn, "__operators__.getitem", (self,), {"slice_spec": spec}, "SlicingOpLambda"
+        )
 
 
 def is_keras_tensor(x) -> bool:
     return isinstance(x, KerasTensor)
+
+
+_symbolic.register_symbolic_type(KerasTensor)  # public ops called on it build op layers
 
 
 # --- graph nodes ----------------------------------------------------------------------------

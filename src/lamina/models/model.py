@@ -141,6 +141,126 @@ class Model(Trainer, ModelSavingMixin, Layer):
                 "should be unique."
             )
 
+    # --- symbolic add_loss / add_metric (tf.keras 2.x functional models) -----------------
+    def add_loss(self, losses) -> None:
+        """Add losses: Tensors or zero-argument callables as for any layer; on a functional
+        model also tensors computed from its symbolic inputs (``0.01 *
+        tf.reduce_mean(tf.square(h))``), which join the training loss on every step."""
+        items = list(losses) if isinstance(losses, (list, tuple)) else [losses]
+        if not any(isinstance(t, KerasTensor) for t in items):
+            for item in items:
+                super().add_loss(item)
+            return
+        for item in items:
+            if not isinstance(item, KerasTensor):
+                super().add_loss(item)
+                continue
+            self._check_symbolic_addition(item, "add_loss")
+            if any(d != 1 for d in item._shape):
+                raise ValueError(
+                    f"add_loss: a symbolic loss must be a scalar, received a tensor of shape "
+                    f"{_shape_str(item._shape)}; reduce it first (e.g. `tf.reduce_mean(...)`)."
+                )
+            from lamina.layers.op_lambda import AddLoss
+
+            self._insert_graph_branch(AddLoss(unconditional=False)(item))
+
+    def add_metric(self, value, name: str | None = None, aggregation: str | None = "mean"):
+        """Report the running mean of ``value`` (a tensor computed from the functional
+        model's symbolic inputs) as metric ``name`` in ``fit``/``evaluate`` logs."""
+        if not isinstance(value, KerasTensor):
+            raise TypeError(
+                "add_metric: expected a symbolic tensor computed from the model's inputs "
+                f"(a functional model), received {type(value).__name__}. In a subclassed "
+                "model, update a `keras.metrics.Mean` in `call` and list it in `metrics`."
+            )
+        self._check_symbolic_addition(value, "add_metric")
+        if name in self.metrics_names or name in [
+            m.metric_name for m in self._added_metric_layers()
+        ]:
+            raise ValueError(f"add_metric: a metric named {name!r} is already reported.")
+        from lamina.layers.op_lambda import AddMetric
+
+        self._insert_graph_branch(AddMetric(aggregation=aggregation, metric_name=name)(value))
+
+    def _check_symbolic_addition(self, tensor: KerasTensor, what: str) -> None:
+        if not self._is_graph_network:
+            raise ValueError(
+                f"{what}: symbolic tensors can only be added to a functional model (built "
+                f"with `Model(inputs, outputs)`); in a subclassed model call `self.{what}` "
+                "inside `call` with the computed tensor."
+            )
+        if tensor._keras_history is None:
+            raise ValueError(f"{what}: {tensor!r} was not produced by a layer.")
+        input_ids = {id(t) for t in self.inputs}
+        for node in _topological_nodes([tensor]):
+            if node.is_input and id(node.output_tensors[0]) not in input_ids:
+                raise ValueError(
+                    f"{what}: graph disconnected: the tensor depends on "
+                    f"{node.output_tensors[0]!r}, which is not an input of model "
+                    f'"{self.name}".'
+                )
+
+    def _insert_graph_branch(self, tensor: KerasTensor) -> None:
+        """Run the nodes computing ``tensor`` with the model (after its own nodes) and add
+        their layers to ``layers``, as tf.keras 2.x inserts add_loss/add_metric branches."""
+        known = {id(n) for n in self._graph_nodes}
+        layer_ids = {id(x) for x in self._graph_layers}
+        for node in _topological_nodes([tensor]):
+            if id(node) in known or node.is_input:
+                continue
+            self._graph_nodes.append(node)
+            known.add(id(node))
+            layer = node.layer
+            if id(layer) not in layer_ids:
+                if any(x.name == layer.name for x in self._graph_layers):
+                    raise ValueError(
+                        f'The name "{layer.name}" is used 2 times in the model. All layer '
+                        "names should be unique."
+                    )
+                self._graph_layers.append(layer)
+                layer_ids.add(id(layer))
+                self._track(layer)
+
+    def _added_metric_layers(self) -> list:
+        if not self._is_graph_network:
+            return []
+        return [x for x in self._graph_layers if type(x).__name__ == "AddMetric"]
+
+    def _has_added_losses(self) -> bool:
+        return self._is_graph_network and any(
+            type(x).__name__ in ("AddLoss", "AddMetric") for x in self._graph_layers
+        )
+
+    @property
+    def metrics_names(self) -> list[str]:
+        names = super().metrics_names
+        if names:
+            names += [m.metric_name for m in self._added_metric_layers()]
+        return names
+
+    @property
+    def metrics(self) -> list:
+        out = super().metrics
+        if out:
+            out += [m.metric for m in self._added_metric_layers()]
+        return out
+
+    def reset_metrics(self) -> None:
+        super().reset_metrics()
+        for m in self._added_metric_layers():
+            m.metric.reset_state()
+
+    def _current_logs(self) -> dict:
+        logs = super()._current_logs()
+        for m in self._added_metric_layers():
+            logs[m.metric_name] = float(np.float32(m.metric.result()))
+        return logs
+
+    def _mean_reduced_losses(self) -> bool:
+        # Added losses and metrics are per-batch values: evaluate with the user's batches.
+        return not self._has_added_losses() and super()._mean_reduced_losses()
+
     @property
     def layers(self) -> list:
         if self._is_graph_network:

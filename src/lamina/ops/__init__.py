@@ -62,5 +62,8 @@ def __getattr__(name: str):
                 value = importlib.import_module(f"lamina.ops.{name}")
             except ModuleNotFoundError:
                 raise AttributeError(f"module 'lamina.ops' has no attribute {name!r}") from None
+    from lamina.ops.symbolic import wrap_value
+
+    value = wrap_value(name, value, "ops")  # symbolic tensors build op layers
     globals()[name] = value
     return value
