@@ -91,44 +91,6 @@ class Lambda(Layer):
         return super().from_config(config)
 
 
-class _OpLayer(Layer):
-    """A layer made by applying an operator to a symbolic tensor (``x * 2`` in a functional
-    model), as tf.keras 2.x's ``TFOpLambda``. Non-tensor operands are stored constants."""
-
-    def __init__(self, fn, name: str | None = None, **kwargs) -> None:
-        from lamina.utils.naming import unique_object_name
-
-        super().__init__(name=unique_object_name(f"tf.math.{name}") if name else None, **kwargs)
-        self.fn = fn
-
-    def __call__(self, operands, **kwargs):
-        from lamina.layers.layer import KerasTensor
-
-        if getattr(self, "_n", None) is None:
-            # First (symbolic) call: remember which operands are constants.
-            self._consts = [
-                (i, o) for i, o in enumerate(operands) if not isinstance(o, KerasTensor)
-            ]
-            self._n = len(operands)
-            tensors = [o for o in operands if isinstance(o, KerasTensor)]
-            operands = tensors[0] if len(tensors) == 1 else tensors
-        kwargs.pop("training", None)
-        return super().__call__(operands)
-
-    def call(self, inputs):
-        tensors = inputs if isinstance(inputs, list) else [inputs]
-        it = iter(tensors)
-        consts = dict(self._consts)
-        args = [consts[i] if i in consts else next(it) for i in range(self._n)]
-        return self.fn(*args)
-
-    def get_config(self) -> dict:
-        raise NotImplementedError(
-            f"Layer '{self.name}' was made by an operator on a symbolic tensor and cannot be "
-            "serialized; use a Lambda layer with a registered function, or a custom layer."
-        )
-
-
 def _params(fn) -> set:
     try:
         return set(inspect.signature(fn).parameters)

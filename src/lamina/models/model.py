@@ -732,8 +732,11 @@ def layer_from_config(config, custom_objects: dict | None = None, safe_mode: boo
         cls_name = config["class_name"]
         inner = dict(config.get("config") or {})
         custom = dict(custom_objects or {})
+        from lamina.layers import op_lambda
+
         module_objects = {
             **{k: getattr(layers_mod, k) for k in dir(layers_mod) if not k.startswith("_")},
+            **{k: getattr(op_lambda, k) for k in op_lambda.__all__ if k[0].isupper()},
             "Sequential": _sequential_cls(),
             "Model": Model,
             "Functional": Model,
@@ -839,6 +842,10 @@ def _functional_from_config(cls, config: dict, custom_objects, prebuilt: dict | 
     def resolve_struct(obj):
         if isinstance(obj, dict) and obj.get("class_name") == "__keras_tensor__":
             return resolve(obj)
+        if isinstance(obj, dict) and obj.get("class_name") in _SERIALIZED_VALUES:
+            from lamina.utils.serialization import deserialize_keras_object
+
+            return deserialize_keras_object(obj, custom_objects=custom_objects)
         if (
             isinstance(obj, (list, tuple))
             and len(obj) in (3, 4)
@@ -892,7 +899,20 @@ def _functional_from_config(cls, config: dict, custom_objects, prebuilt: dict | 
         name=config.get("name"),
         trainable=config.get("trainable", True),
     )
+    # Branches no output depends on (add_loss / add_metric) run with the model, as saved.
+    in_model = {id(x) for x in model._graph_layers}
+    for name, layer in created.items():
+        if id(layer) not in in_model:
+            for out in node_outputs.get(name, []):
+                for t in out:
+                    model._insert_graph_branch(t)
     return model
+
+
+#: Serialized argument values (not tensors) a saved node may hold.
+_SERIALIZED_VALUES = frozenset(
+    {"__slice__", "__ellipsis__", "__numpy__", "__tensor__", "__bytes__", "__lambda__", "function"}
+)
 
 
 def _inbound_calls(inbound) -> list:
