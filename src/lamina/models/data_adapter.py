@@ -5,6 +5,10 @@ of those (several inputs/outputs), and Python generators, iterators or ``Sequenc
 objects yielding ``x``, ``(x, y)`` or ``(x, y, sample_weight)`` batches. Arrays are checked
 and cast once per call (numbers to the model's float type), then batches are gathered with
 ``np.take`` into reused buffers.
+
+Sample weights travel as ``None``, one array (for every output), or a list with one array or
+``None`` per output (multi-output models, tf.keras 2.x); :func:`weight_arrays` lists the
+arrays of either form.
 """
 
 from __future__ import annotations
@@ -96,6 +100,15 @@ def check_finite(arrays: list[np.ndarray], what: str) -> None:
             )
 
 
+def weight_arrays(sw) -> list[np.ndarray]:
+    """The arrays of a sample-weight value: ``[]``, ``[sw]``, or the per-output arrays."""
+    if sw is None:
+        return []
+    if isinstance(sw, list):
+        return [w for w in sw if w is not None]
+    return [sw]
+
+
 def num_samples(arrays: list[np.ndarray]) -> int:
     return int(arrays[0].shape[0]) if arrays and arrays[0].ndim else 0
 
@@ -149,7 +162,7 @@ class ArrayBatcher:
         self,
         xs: list[np.ndarray],
         ys: list[np.ndarray],
-        sw: np.ndarray | None,
+        sw: np.ndarray | list | None,
         batch_size: int,
         steps: int | None = None,
     ) -> None:
@@ -179,11 +192,13 @@ class ArrayBatcher:
 
     def epoch(self, shuffle=False, rng=None):
         """Yield one epoch's batches ``(xs, ys, sw)``; with ``steps`` set, continue where the
-        last epoch ended. Shuffled batches are gathered into reused buffers."""
+        last epoch ended. Shuffled batches are gathered into reused buffers. ``sw`` has the
+        form it was given in (``None``, an array, or a list with ``None`` kept per output)."""
         n, bs = self.n, self.batch_size
         nx, ny = len(self.xs), len(self.ys)
-        arrays = self.xs + self.ys + ([self.sw] if self.sw is not None else [])
-        has_w = self.sw is not None
+        per_output = self.sw if isinstance(self.sw, list) else None
+        arrays = self.xs + self.ys + weight_arrays(self.sw)
+        has_w = self.sw is not None and per_output is None
         for _ in range(self.steps):
             if self._cursor == 0 or self._order is None:
                 self._order = self._new_order(shuffle, rng)
@@ -198,6 +213,9 @@ class ArrayBatcher:
                 batch = self._buffers(arrays, stop - start)
                 for a, b in zip(arrays, batch):
                     a.take(idx, axis=0, out=b, mode="clip")  # "raise" would buffer
+            if per_output is not None:
+                yield batch[:nx], batch[nx : nx + ny], _per_output_batch(per_output, batch, nx + ny)
+                continue
             yield batch[:nx], batch[nx : nx + ny], (batch[-1] if has_w else None)
 
     def _new_order(self, shuffle, rng):
@@ -215,6 +233,18 @@ class ArrayBatcher:
             order = (blocks[:, None] * bs + np.arange(bs)).reshape(-1)
             return np.concatenate([order, np.arange(full * bs, n)])
         return rng.permutation(self.n)
+
+
+def _per_output_batch(weights: list, batch: list, start: int) -> list:
+    """The batch's per-output weights: ``batch[start:]`` put back in the ``None`` gaps."""
+    out, k = [], start
+    for w in weights:
+        if w is None:
+            out.append(None)
+        else:
+            out.append(batch[k])
+            k += 1
+    return out
 
 
 class GeneratorBatcher:
@@ -316,10 +346,15 @@ def validation_split_arrays(xs, ys, sw, split: float):
         )
 
     def cut(arrs, a, b):
-        return [x[a:b] for x in arrs]
+        return [None if x is None else x[a:b] for x in arrs]
 
-    train = (cut(xs, 0, at), cut(ys, 0, at), None if sw is None else sw[:at])
-    val = (cut(xs, at, n), cut(ys, at, n), None if sw is None else sw[at:])
+    def cut_w(a, b):
+        if sw is None:
+            return None
+        return cut(sw, a, b) if isinstance(sw, list) else sw[a:b]
+
+    train = (cut(xs, 0, at), cut(ys, 0, at), cut_w(0, at))
+    val = (cut(xs, at, n), cut(ys, at, n), cut_w(at, n))
     return train, val
 
 
@@ -329,6 +364,7 @@ __all__ = [
     "flatten_struct",
     "check_finite",
     "check_cardinality",
+    "weight_arrays",
     "ArrayBatcher",
     "GeneratorBatcher",
     "unpack_batch",

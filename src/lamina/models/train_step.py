@@ -47,22 +47,56 @@ def to_numpy_outputs(y_pred):
     return np.asarray(y_pred)
 
 
+def weights_per_output(sample_weight, n: int, output_names=None) -> list:
+    """``sample_weight`` spread over ``n`` outputs: one value for all, a list/tuple in output
+    order, or a dict keyed by output name (missing names get ``None``)."""
+    if isinstance(sample_weight, dict):
+        names = list(output_names or [])
+        return [sample_weight.get(k) for k in names] if names else list(sample_weight.values())
+    if isinstance(sample_weight, (list, tuple)):
+        return list(sample_weight)
+    return [sample_weight] * n
+
+
+def is_per_output(sample_weight) -> bool:
+    """True for per-output weights: a dict, or a list/tuple of arrays or ``None`` (a list of
+    plain numbers is one array of per-sample weights)."""
+    if isinstance(sample_weight, dict):
+        return True
+    if isinstance(sample_weight, (list, tuple)):
+        return any(w is None or np.ndim(_raw(w)) >= 1 for w in sample_weight)
+    return False
+
+
+def _raw(w):
+    return w._value if isinstance(w, Tensor) else w
+
+
+def _as_weight_tensor(w):
+    if w is None or isinstance(w, Tensor):
+        return w
+    return Tensor(np.asarray(w))
+
+
 def compute_total_loss(model, y_true: list, y_pred: list, sample_weight, per_output=None):
     """Sum of the weighted per-output losses plus ``model.losses`` (a scalar Tensor).
 
-    ``per_output``, if a list, receives each output's loss as a float.
+    ``sample_weight`` is ``None``, one array for every output, or one array (or ``None``) per
+    output as a list in output order or a dict keyed by output name. ``per_output``, if a
+    list, receives each output's loss as a float.
     """
     from lamina import ops
 
     spec = model._compiled
     total = None
-    sw = None
-    if sample_weight is not None:
-        sw = (
-            sample_weight
-            if isinstance(sample_weight, Tensor)
-            else Tensor(np.asarray(sample_weight))
-        )
+    if is_per_output(sample_weight):
+        sws = [
+            _as_weight_tensor(w)
+            for w in weights_per_output(sample_weight, len(spec.losses), spec.output_names)
+        ]
+    else:
+        sws = None
+        sw = _as_weight_tensor(sample_weight)
     for i, loss_obj in enumerate(spec.losses):
         if loss_obj is None:
             if per_output is not None:
@@ -71,6 +105,8 @@ def compute_total_loss(model, y_true: list, y_pred: list, sample_weight, per_out
         yt = y_true[i] if i < len(y_true) else None
         if yt is None:
             continue
+        if sws is not None:
+            sw = sws[i] if i < len(sws) else None
         value = loss_obj(yt, y_pred[i], sample_weight=sw)
         if per_output is not None:
             per_output.append(float(value._value))
@@ -147,7 +183,10 @@ def build_custom_step(model):
         yin = None
         if y is not None:
             yin = [Tensor(a) for a in y] if isinstance(y, list) else Tensor(y)
-        sw = None if sample_weight is None else Tensor(sample_weight)
+        if isinstance(sample_weight, list):
+            sw = [_as_weight_tensor(w) for w in sample_weight]
+        else:
+            sw = _as_weight_tensor(sample_weight)
         logs = model.train_step(pack_data(xin, yin, sw))
         return logs
 
@@ -196,4 +235,11 @@ def build_predict_fn(model, use_plan: bool = True):
     return predict
 
 
-__all__ = ["build_tape_step", "build_predict_fn", "compute_total_loss", "build_custom_step"]
+__all__ = [
+    "build_tape_step",
+    "build_predict_fn",
+    "compute_total_loss",
+    "build_custom_step",
+    "weights_per_output",
+    "is_per_output",
+]

@@ -21,10 +21,12 @@ from lamina.models.train_step import (
     build_predict_fn,
     build_tape_step,
     compute_total_loss,
+    is_per_output,
     model_inputs,
     pack_data,
     plain_graph,
     to_numpy_outputs,
+    weights_per_output,
 )
 
 
@@ -355,33 +357,82 @@ class Trainer:
             out.append(a)
         return out
 
-    def _standardize_sw(self, sample_weight, n: int | None = None):
+    def _standardize_sw(self, sample_weight):
+        """``None``, one array of per-sample weights (for every output), or, for per-output
+        weights (a list in output order or a dict keyed by output name, as tf.keras 2.x), a
+        list with one array or ``None`` per output. Needs the outputs bound (``_bind_compiled``);
+        a single-output model gets its one array back."""
         if sample_weight is None:
             return None
-        if isinstance(sample_weight, dict) or (
-            isinstance(sample_weight, (list, tuple))
-            and sample_weight
-            and all(
-                isinstance(w, (np.ndarray, list)) or hasattr(w, "to_numpy") for w in sample_weight
-            )
-            and len({len(w) for w in sample_weight}) == 1
-            and len(sample_weight) > 1
-            and np.ndim(sample_weight[0]) >= 1
-            and len(sample_weight) == len(self._compiled.output_names or [])
-            and len(self._compiled.output_names or []) > 1
-        ):
+        spec = self._compiled
+        names = list(spec.output_names or []) if spec is not None else []
+        per = self._sw_structure(sample_weight, names)
+        if per is None:
+            return self._sw_array(sample_weight, "sample_weight")
+        out = [
+            None if w is None else self._sw_array(w, f"sample_weight[{key!r}]") for key, w in per
+        ]
+        if all(w is None for w in out):
+            return None
+        if len(out) == 1:
+            return out[0]
+        return out
+
+    def _sw_structure(self, sample_weight, names: list[str]) -> list | None:
+        """``[(key, weights), ...]`` in output order for per-output weights, ``None`` when
+        ``sample_weight`` is one array for every output. Refuses lists of the wrong length and
+        dict keys that are not output names."""
+        n = len(names)
+        if isinstance(sample_weight, dict):
+            unknown = [k for k in sample_weight if k not in names]
+            if unknown:
+                import difflib
+
+                k = unknown[0]
+                close = difflib.get_close_matches(str(k), names, n=1, cutoff=0.5)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise ValueError(
+                    f"`sample_weight` has the key {k!r}, which is not an output of model "
+                    f"'{self.name}'.{hint} Expected a dict keyed by output name, with keys "
+                    f"among {names}; received keys {list(sample_weight)}."
+                )
+            return [(k, sample_weight.get(k)) for k in names]
+        if not isinstance(sample_weight, (list, tuple)) or not sample_weight:
+            return None
+        items = list(sample_weight)
+        structured = any(w is None or _is_weight_array(w) for w in items) or (
+            len(items) == n and all(isinstance(w, (list, tuple)) for w in items)
+        )
+        if not structured:
+            return None  # plain numbers (or rows of them): one array for every output
+        if len(items) != n:
+            outs = "output" if n == 1 else "outputs"
+            entries = "entry" if len(items) == 1 else "entries"
             raise ValueError(
-                "One `sample_weight` array per output is not supported: pass a single array of "
-                "per-sample weights (it applies to every output), or use `loss_weights` to "
-                "weigh the outputs."
+                f"`sample_weight` is a list of {len(items)} {entries}, but model '{self.name}' "
+                f"has {n} {outs} {names}. Pass one array (or None) per output in this order, "
+                "a dict keyed by output name, or a single array that applies to every output."
             )
-        sw = da.to_numpy(sample_weight, "sample_weight")
+        for i, w in enumerate(items):
+            if w is not None and np.ndim(w) == 0:
+                raise ValueError(
+                    f"`sample_weight[{i}]` (for output {names[i]!r}) must be an array with one "
+                    f"weight per sample, or None; received {w!r}."
+                )
+        return list(zip(range(n), items))
+
+    def _sw_array(self, value, what: str) -> np.ndarray:
+        sw = da.to_numpy(value, what)
+        if sw.dtype.kind not in "fiub":
+            raise TypeError(
+                f"`{what}` must hold numbers (one weight per sample), received dtype {sw.dtype}."
+            )
         sw = sw.astype(self._float_dtype(), copy=False)
         if sw.ndim == 2 and sw.shape[1] == 1:
             sw = sw[:, 0]
         if sw.ndim != 1:
             raise ValueError(
-                f"`sample_weight` must be a 1-D array with one weight per sample, received "
+                f"`{what}` must be a 1-D array with one weight per sample, received "
                 f"shape {sw.shape}."
             )
         return sw
@@ -394,13 +445,20 @@ class Trainer:
                 f"`class_weight` must be a dict mapping class index to weight, received "
                 f"{class_weight!r}."
             )
-        if len(ys) != 1:
-            raise ValueError("`class_weight` is only supported for models with a single output.")
-        keys = sorted(int(k) for k in class_weight)
-        if keys != list(range(len(keys))):
+        try:
+            keys = sorted(int(k) for k in class_weight)
+        except (TypeError, ValueError):
+            keys = None
+        if keys is None or keys != list(range(len(keys))):
             raise ValueError(
                 "Expected `class_weight` to be a dict with keys from 0 to one less than the "
                 f"number of classes, found {class_weight}"
+            )
+        if len(ys) != 1:
+            # tf.keras 2.x's words; per-output weighting goes through sample_weight
+            raise ValueError(
+                "`class_weight` is only supported for Models with a single output. Pass "
+                "`sample_weight` with one array per output instead."
             )
         table = np.array([float(class_weight[k]) for k in range(len(keys))])
         y = ys[0]
@@ -505,15 +563,18 @@ class Trainer:
     def _prepare(self, x, y, sample_weight, class_weight=None, check: bool = True):
         xs, _ = self._standardize_x(x)
         ys = self._standardize_y(y)
+        if sample_weight is not None and self._compiled.output_names is None:
+            # a subclassed model not run yet: per-output weights need its outputs
+            da.check_cardinality(xs, [a for a in ys if a is not None], [])
+            self._ensure_model_built(xs)
+            self._bind_compiled()
         sw = self._standardize_sw(sample_weight)
-        n = da.check_cardinality(
-            xs, [a for a in ys if a is not None], [sw] if sw is not None else []
-        )
+        n = da.check_cardinality(xs, [a for a in ys if a is not None], da.weight_arrays(sw))
         if check:
             da.check_finite(xs, "x")
             da.check_finite([a for a in ys if a is not None], "y")
             if sw is not None:
-                da.check_finite([sw], "sample_weight")
+                da.check_finite(da.weight_arrays(sw), "sample_weight")
         self._ensure_model_built(xs)
         self._bind_compiled()
         xs = self._conform_x(xs)
@@ -641,7 +702,7 @@ class Trainer:
         preds = [to_numpy_outputs(o) for o in outs]
         ys_np = [_value(t) for t in ys]
         ys_np = [_align_np(t, p) for t, p in zip(ys_np, preds)]
-        swn = None if sample_weight is None else _value(sample_weight)
+        swn = _weights_numpy(sample_weight, self._compiled, len(preds))
         if loss is not None:
             n = preds[0].shape[0] if preds and preds[0].ndim else 1
             self._loss_tracker.update_state(float(_value(loss)), n)
@@ -655,9 +716,16 @@ class Trainer:
         objs = spec.metric_objects
         if objs is None:
             objs = spec.build_metrics(ys, preds)
+        per = sw if isinstance(sw, list) else None
         for i, _, obj, weighted in objs:
             if i < len(ys) and ys[i] is not None:
-                obj.update_state(ys[i], preds[i], sample_weight=sw if weighted else None)
+                if not weighted:
+                    w = None
+                elif per is None:
+                    w = sw
+                else:
+                    w = per[i] if i < len(per) else None
+                obj.update_state(ys[i], preds[i], sample_weight=w)
 
     def _current_logs(self) -> dict:
         logs = {"loss": self._loss_tracker.result()}
@@ -847,15 +915,19 @@ class Trainer:
         bx, by, bw = da.unpack_batch(item)
         xs, _ = self._standardize_x(bx)
         ys = self._standardize_y(by)
-        sw = self._standardize_sw(bw)
         if not self._batch_checked:
-            da.check_cardinality(
-                xs, [a for a in ys if a is not None], [sw] if sw is not None else []
-            )
+            if bw is not None and self._compiled.output_names is None:
+                da.check_cardinality(xs, [a for a in ys if a is not None], [])
+                self._ensure_model_built(xs)
+                self._bind_compiled()
+            sw = self._standardize_sw(bw)
+            da.check_cardinality(xs, [a for a in ys if a is not None], da.weight_arrays(sw))
             da.check_finite(xs, "x")
             da.check_finite([a for a in ys if a is not None], "y")
             self._ensure_model_built(xs)
             self._bind_compiled()
+        else:
+            sw = self._standardize_sw(bw)
         xs = self._conform_x(xs)
         ys = self._conform_y(ys, check=not self._batch_checked)
         self._batch_checked = True
@@ -1046,7 +1118,7 @@ class Trainer:
 
                 xb = model_inputs(self, xs)
                 yb = None if not ys else Tensor(ys[0]) if len(ys) == 1 else [Tensor(a) for a in ys]
-                data = pack_data(xb, yb, None if sw is None else Tensor(sw))
+                data = pack_data(xb, yb, _weight_tensors(sw))
                 logs = {
                     k: _f32(v) if _is_number(v) else v
                     for k, v in dict(self.test_step(data) or {}).items()
@@ -1066,7 +1138,7 @@ class Trainer:
                     self,
                     [None if a is None else Tensor(a) for a in ys],
                     pred_tensors,
-                    None if sw is None else Tensor(sw),
+                    _weight_tensors(sw),
                     per,
                 )
                 nb = xs[0].shape[0]
@@ -1416,11 +1488,14 @@ class _CompiledLoss:
         ys = [_align_label(t, p) for t, p in zip(ys, outs)]
         spec = model._compiled
         total = None
-        sw = sample_weight
+        if is_per_output(sample_weight):
+            sws = weights_per_output(sample_weight, len(spec.losses), spec.output_names)
+        else:
+            sws = [sample_weight] * len(spec.losses)
         for i, loss_obj in enumerate(spec.losses):
             if loss_obj is None or i >= len(ys) or ys[i] is None:
                 continue
-            value = loss_obj(ys[i], outs[i], sample_weight=sw)
+            value = loss_obj(ys[i], outs[i], sample_weight=sws[i] if i < len(sws) else None)
             if spec.loss_weights[i] != 1.0:
                 value = ops.multiply(value, np.asarray(spec.loss_weights[i], value._value.dtype))
             total = value if total is None else ops.add(total, value)
@@ -1450,7 +1525,7 @@ class _CompiledMetrics:
         preds = [to_numpy_outputs(o) for o in outs]
         ys_np = [_align_np(_value(t), p) for t, p in zip(ys, preds)]
         model._update_metrics(
-            ys_np, preds, None if sample_weight is None else _value(sample_weight)
+            ys_np, preds, _weights_numpy(sample_weight, model._compiled, len(preds))
         )
 
     def reset_state(self) -> None:
@@ -1470,8 +1545,42 @@ class _CompiledMetrics:
 _EVAL_CHUNK = 256
 
 
+def _weight_tensors(sw):
+    """Batch weights (``None``, an array or a per-output list) as Tensors."""
+    from lamina.autodiff.tensor import Tensor
+
+    if sw is None:
+        return None
+    if isinstance(sw, list):
+        return [None if w is None else Tensor(w) for w in sw]
+    return Tensor(sw)
+
+
+def _weights_numpy(sample_weight, spec, n_outputs: int):
+    """Weights a user's step passes to ``compute_metrics``: ``None``, one array, or a
+    per-output list of arrays (from a list or a dict keyed by output name)."""
+    if sample_weight is None:
+        return None
+    if is_per_output(sample_weight):
+        names = spec.output_names if spec is not None else None
+        return [
+            None if w is None else _value(w)
+            for w in weights_per_output(sample_weight, n_outputs, names)
+        ]
+    return _value(sample_weight)
+
+
 def _sh(shape) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _is_weight_array(w) -> bool:
+    """An array-like of weights (not a number): NumPy array, tensor or pandas object."""
+    if isinstance(w, np.ndarray):
+        return w.ndim >= 1
+    if hasattr(w, "_value"):
+        return np.ndim(w._value) >= 1
+    return hasattr(w, "to_numpy") and hasattr(w, "shape")
 
 
 def _is_number(v) -> bool:
