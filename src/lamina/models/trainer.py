@@ -831,7 +831,7 @@ class Trainer:
         self._require_targets(ys, "fit")
         val = None
         if validation_data is not None:
-            val = self._prepare_validation(validation_data)
+            val = self._prepare_validation(validation_data, validation_steps)
         elif validation_split:
             (xs, ys, sw), (vx, vy, vw) = da.validation_split_arrays(xs, ys, sw, validation_split)
             val = (vx, vy, vw)
@@ -839,7 +839,7 @@ class Trainer:
         train = da.ArrayBatcher(xs, ys, sw, bs, steps_per_epoch)
         val_batcher = None
         if val is not None:
-            if da.is_generator_like(val):
+            if isinstance(val, da.GeneratorBatcher):
                 val_batcher = val
             else:
                 val_batcher = da.ArrayBatcher(
@@ -887,10 +887,11 @@ class Trainer:
                 f"Pass `y` (labels) as the second argument: model.{what}(x, y)."
             )
 
-    def _prepare_validation(self, validation_data):
+    def _prepare_validation(self, validation_data, validation_steps=None):
         if da.is_generator_like(validation_data):
+            self._batch_checked = False
             return da.GeneratorBatcher(
-                validation_data, None, self._standardize_batch, "validation_data"
+                validation_data, validation_steps, self._standardize_batch, "validation_data"
             )
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             got = (
