@@ -235,7 +235,6 @@ def wrap(fn, namespace: str = ""):
     symbol = symbol_for(namespace, fn)
 
     scan = _SCAN
-    disjoint = _SCAN.isdisjoint
 
     @functools.wraps(fn)
     def op(*args, **kwargs):
@@ -244,8 +243,12 @@ def wrap(fn, namespace: str = ""):
         for a in args:
             c = a.__class__
             if c in scan:
-                if (c is list or c is tuple) and disjoint(map(type, a)):
-                    continue
+                if c is list or c is tuple:
+                    for e in a:
+                        if e.__class__ in scan:
+                            break
+                    else:
+                        continue
                 break
         else:
             if not kwargs:
@@ -253,8 +256,12 @@ def wrap(fn, namespace: str = ""):
             for a in kwargs.values():
                 c = a.__class__
                 if c in scan:
-                    if (c is list or c is tuple) and disjoint(map(type, a)):
-                        continue
+                    if c is list or c is tuple:
+                        for e in a:
+                            if e.__class__ in scan:
+                                break
+                        else:
+                            continue
                     break
             else:
                 return fn(*args, **kwargs)
