@@ -131,6 +131,23 @@ def test_multi_output_ops_and_keras_backend_names():
     np.testing.assert_allclose(outs[4], X.mean(-1), rtol=1e-6)
 
 
+def test_shape_arithmetic_on_symbolic_tensors():
+    inp = keras.Input((2, 3))
+    n = tf.shape(inp)[0]
+    flat = tf.reshape(inp, [n, -1])  # the trial value of n follows the placeholder batch
+    zeros = tf.zeros(tf.shape(flat))
+    flat3 = tf.reshape(tf.reshape(inp, (-1, 3)), (-1, 2, 3))  # sizes 2 and 3 do not divide
+    assert (n.shape.as_list(), n.dtype) == ([], "int32")
+    assert flat.shape.as_list() == [None, 6] and zeros.shape.as_list() == [None, 6]
+    assert flat3.shape.as_list() == [None, 2, 3]
+    model = keras.Model(inp, [flat, zeros, flat3])
+    x = np.arange(30, dtype="float32").reshape(5, 2, 3)
+    f, z, f3 = model.predict(x, verbose=0)
+    np.testing.assert_array_equal(f, x.reshape(5, 6))
+    np.testing.assert_array_equal(z, np.zeros((5, 6)))
+    np.testing.assert_array_equal(f3, x)
+
+
 def test_eager_calls_are_unchanged():
     x = tf.constant([[1.0, 2.0]])
     assert tf.concat([x, x], 0).numpy().tolist() == [[1.0, 2.0], [1.0, 2.0]]

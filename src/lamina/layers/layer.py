@@ -77,13 +77,14 @@ class KerasTensor:
     """A symbolic tensor of a functional graph: a shape (``None`` for unknown), a dtype and
     the layer call that produced it (``_keras_history``)."""
 
-    __slots__ = ("_shape", "dtype", "_keras_history", "name", "__weakref__")
+    __slots__ = ("_shape", "dtype", "_keras_history", "name", "_trial_values", "__weakref__")
 
     def __init__(self, shape, dtype: str = "float32", name: str | None = None) -> None:
         self._shape = _shape_tuple(shape)
         self.dtype = str(getattr(dtype, "name", dtype))
         self.name = name
         self._keras_history = None
+        self._trial_values = None  # small integer results of op shape inference (op_lambda)
 
     @property
     def shape(self) -> TensorShape:

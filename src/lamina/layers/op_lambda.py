@@ -12,7 +12,9 @@ Output shapes are inferred by running the op twice on small placeholder arrays (
 dimensions as they are, unknown ones 2 and then 3; 6 and 12 if those fail, as for
 ``tf.reshape(t, (-1, 2, 3))``): a dimension that differs between the two runs is unknown
 (``None``). Placeholders hold fixed values in (0.1, 0.9) (no zeros, no singular matrices;
-integer inputs are zeros), tapes and the global random state are left untouched. The limits:
+integer inputs are zeros, except small integer results of earlier ops, such as
+``tf.shape(t)[0]``, which keep the value they had in the same trial), tapes and the global
+random state are left untouched. The limits:
 ops whose output *rank* depends on an unknown size, and ops that refuse such values (a
 Cholesky factorization needs a positive-definite input) cannot be recorded; the error says
 so and suggests a ``Lambda`` layer with an explicit ``output_shape``.
@@ -34,6 +36,9 @@ from lamina.utils.naming import unique_object_name
 
 #: Sizes tried for the unknown dimensions when inferring an output shape (pairs).
 _FILLS = ((2, 3), (6, 12))
+
+#: Integer results up to this size keep their trial values for later ops (shape arithmetic).
+_TRIAL_VALUE_SIZE = 16
 
 
 class TFOpLambda(Layer):
@@ -181,7 +186,7 @@ def infer_outputs(fn, args: tuple, kwargs: dict, what: str):
     for fills in _FILLS:
         try:
             a, b = (_trial_run(fn, args, kwargs, fill) for fill in fills)
-            return _merge(a, b, what)
+            return _merge(a, b, what, fills)
         except _ShapeError:
             raise
         except Exception as e:  # noqa: BLE001 - reported below with the op's name
@@ -201,6 +206,10 @@ class _ShapeError(ValueError):
 
 
 def _placeholder(t: KerasTensor, fill: int) -> Tensor:
+    if t._trial_values is not None and fill in t._trial_values:
+        # A small integer result of an earlier op (``tf.shape(t)[0]``): the value it had
+        # in the same trial, so ``tf.reshape(t, [tf.shape(t)[0], -1])`` infers its shape.
+        return Tensor(t._trial_values[fill].copy())
     shape = tuple(fill if d is None else d for d in t._shape)
     dtype = np.dtype(t.dtype)
     if dtype.kind == "f" or dtype.kind == "c":
@@ -229,7 +238,7 @@ def _trial_run(fn, args, kwargs, fill: int):
         _tape._active.extend(saved_tapes)
 
 
-def _merge(a, b, what: str):
+def _merge(a, b, what: str, fills: tuple):
     """KerasTensors with the shapes common to two trial outputs (``None`` where they differ)."""
     if isinstance(a, Tensor):
         sa, sb = a._value.shape, b._value.shape
@@ -241,13 +250,16 @@ def _merge(a, b, what: str):
                 "explicit `output_shape`."
             )
         shape = tuple(d if d == e else None for d, e in zip(sa, sb))
-        return KerasTensor(shape, a._value.dtype.name)
+        out = KerasTensor(shape, a._value.dtype.name)
+        if a._value.dtype.kind in "iub" and a._value.size <= _TRIAL_VALUE_SIZE:
+            out._trial_values = {fills[0]: a._value.copy(), fills[1]: b._value.copy()}
+        return out
     if isinstance(a, tuple) and hasattr(a, "_fields"):  # a namedtuple (top_k ...)
-        return type(a)(*(_merge(x, y, what) for x, y in zip(a, b)))
+        return type(a)(*(_merge(x, y, what, fills) for x, y in zip(a, b)))
     if isinstance(a, (list, tuple)):
-        return [_merge(x, y, what) for x, y in zip(a, b)]
+        return [_merge(x, y, what, fills) for x, y in zip(a, b)]
     if isinstance(a, dict):
-        return {k: _merge(a[k], b[k], what) for k in a}
+        return {k: _merge(a[k], b[k], what, fills) for k in a}
     raise _ShapeError(
         f"`{what}` returned {type(a).__name__} for symbolic inputs, not a tensor; only ops "
         "returning tensors can be recorded in a functional model."
