@@ -25,3 +25,7 @@ class _Experimental:
 experimental = _Experimental()
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+
+from lamina.ops.symbolic import wrap_namespace as _wrap_namespace  # noqa: E402
+
+_wrap_namespace(globals(), "random", __all__)  # symbolic shapes build op layers (VAE noise)

@@ -131,6 +131,51 @@ def test_multi_output_ops_and_keras_backend_names():
     np.testing.assert_allclose(outs[4], X.mean(-1), rtol=1e-6)
 
 
+def test_layer_names_match_tf_keras():
+    # Names tf.keras 2.21 (tf_keras) gives the same calls, in its layer order.
+    K = keras.backend
+    inp = keras.Input((4,))
+    outs = [
+        tf.shape(inp),
+        tf.squeeze(tf.expand_dims(inp, 1), 1),
+        tf.gather(inp, [0, 1], axis=1),
+        tf.where(inp > 0.5, inp, 0.0),
+        tf.norm(inp, axis=1),
+        tf.nn.sigmoid(inp),
+        tf.nn.l2_normalize(inp, 1),
+        tf.einsum("ij,ij->i", inp, inp),
+        tf.add_n([inp, inp]),
+        tf.random.normal(tf.shape(inp)),
+        K.sum(inp, axis=1),
+        K.concatenate([inp, inp]),
+        K.permute_dimensions(inp, (1, 0)),
+        K.batch_flatten(inp),
+    ]
+    model = keras.Model(inp, outs)
+    assert [layer.name for layer in model.layers[1:]] == [
+        "tf.expand_dims",
+        "tf.math.greater",
+        "tf.compat.v1.shape_1",
+        "tf.compat.v1.shape",
+        "tf.compat.v1.squeeze",
+        "tf.compat.v1.gather",
+        "tf.where",
+        "tf.compat.v1.norm",
+        "tf.math.sigmoid",
+        "tf.math.l2_normalize",
+        "tf.einsum",
+        "tf.math.add_n",
+        "tf.random.normal",
+        "tf.math.reduce_sum",
+        "tf.concat",
+        "tf.compat.v1.transpose",
+        "tf.keras.backend.batch_flatten",
+    ]
+    outs = model.predict(X, verbose=0)
+    np.testing.assert_array_equal(outs[3], np.where(X > 0.5, X, 0.0))
+    np.testing.assert_allclose(outs[4], np.linalg.norm(X, axis=1), rtol=1e-6)
+
+
 def test_shape_arithmetic_on_symbolic_tensors():
     inp = keras.Input((2, 3))
     n = tf.shape(inp)[0]

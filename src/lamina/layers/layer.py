@@ -180,6 +180,34 @@ class KerasTensor:
     def __neg__(self):
         return self._math("negative", self)
 
+    def __abs__(self):
+        return self._math("abs", self)
+
+    def __floordiv__(self, o):
+        return self._math("floordiv", self, o)
+
+    def __rfloordiv__(self, o):
+        return self._math("floordiv", o, self)
+
+    def __mod__(self, o):
+        return self._math("floormod", self, o)
+
+    def __rmod__(self, o):
+        return self._math("floormod", o, self)
+
+    # ``==``/``!=`` stay identity comparisons (KerasTensors are dict keys), as in tf.keras.
+    def __gt__(self, o):
+        return self._math("greater", self, o)
+
+    def __ge__(self, o):
+        return self._math("greater_equal", self, o)
+
+    def __lt__(self, o):
+        return self._math("less", self, o)
+
+    def __le__(self, o):
+        return self._math("less_equal", self, o)
+
     def __matmul__(self, o):
         import lamina.linalg as tf_linalg
 

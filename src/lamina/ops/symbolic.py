@@ -14,8 +14,9 @@ modules (``lamina.ops.core`` ...), which stay unwrapped.
 
 Layer names follow tf.keras 2.x: ``"tf."`` plus TensorFlow's canonical name of the op
 (``tf.reduce_sum`` records ``tf.math.reduce_sum``), numbered ``tf.concat_1`` ... on reuse;
-``keras.ops``/``keras.backend`` functions without a TensorFlow name are named as Keras 3
-names its op layers (``mean``, ``concatenate``).
+``keras.ops`` functions without a TensorFlow name are named as Keras 3 names its op layers
+(``mean``, ``concatenate``); ``keras.backend`` functions by the TensorFlow op tf.keras 2.x
+recorded for them (``K.mean`` -> ``tf.math.reduce_mean``), else ``tf.keras.backend.<name>``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ _MATH_NAMES = frozenset(
 
 #: Other paths whose TensorFlow canonical name differs (read from TensorFlow 2.21's API).
 _CANONICAL = {
+    # tf.keras 2.x recorded these through the TF1 op their TF2 version calls.
+    "shape": "compat.v1.shape",
+    "transpose": "compat.v1.transpose",
+    "squeeze": "compat.v1.squeeze",
+    "gather": "compat.v1.gather",
+    "norm": "compat.v1.norm",
+    "linalg.norm": "compat.v1.norm",
     "Assert": "debugging.Assert",
     "assert_equal": "debugging.assert_equal",
     "assert_greater": "debugging.assert_greater",
@@ -59,7 +67,6 @@ _CANONICAL = {
     "linalg.einsum": "einsum",
     "linalg.eye": "eye",
     "linalg.l2_normalize": "math.l2_normalize",
-    "linalg.norm": "norm",
     "linalg.tensordot": "tensordot",
     "math.argsort": "argsort",
     "math.cast": "cast",
@@ -136,6 +143,12 @@ _BACKEND_TF_NAMES = {
     "equal": "math.equal",
     "clip": "clip_by_value",
     "dot": "linalg.matmul",
+    "shape": "compat.v1.shape",
+    "transpose": "compat.v1.transpose",
+    "flatten": "reshape",
+    "random_normal": "random.normal",
+    "random_uniform": "random.uniform",
+    "gather": "compat.v1.gather",
 }
 
 #: Names never wrapped: conversions and introspection (a KerasTensor has no value to
@@ -163,6 +176,12 @@ _NOT_OPS = frozenset(
         "print",
         "unbroadcast",
         "getitem",
+        "update",
+        "update_add",
+        "update_sub",
+        "set_seed",
+        "name_scope",
+        "function",
     }
 )
 
@@ -220,8 +239,7 @@ def display_name(symbol: str) -> str:
     if namespace == "ops":
         return name
     if namespace == "backend":
-        tf_name = _BACKEND_TF_NAMES.get(name)
-        return f"tf.{tf_name}" if tf_name else name
+        return f"tf.{_BACKEND_TF_NAMES.get(name, 'keras.backend.' + name)}"
     return f"tf.{symbol}"
 
 
