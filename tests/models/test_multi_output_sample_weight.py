@@ -349,6 +349,26 @@ def test_train_on_batch_and_test_on_batch():
     )
 
 
+def test_output_without_a_loss_uses_its_weights_for_metrics_only():
+    """tf_keras 2.21: loss={"out_a": "mse"}, weighted_metrics={"out_b": ["accuracy"]}; no
+    out_b_loss is logged. evaluate with a dict, then one epoch (batch_size=4, no shuffle)."""
+    model = two_output_model(compile_model=False)
+    model.compile(
+        keras.optimizers.SGD(0.1),
+        loss={"out_a": "mse"},
+        weighted_metrics={"out_b": ["accuracy"]},
+    )
+    ys = {"out_a": YA, "out_b": YB}
+    got = model.evaluate(X, ys, sample_weight={"out_a": W1, "out_b": W2}, verbose=0)
+    assert model.metrics_names == ["loss", "out_a_loss", "out_b_accuracy"]
+    assert got == pytest.approx([3.1490788, 3.1490788, 0.6851023], rel=REL_TF)
+    hist = model.fit(X, ys, sample_weight=[W1, W2], batch_size=4, shuffle=False, verbose=0)
+    approx_history(
+        hist.history,
+        {"loss": [3.863966], "out_a_loss": [3.863966], "out_b_accuracy": [0.6851022]},
+    )
+
+
 # --- other model kinds ----------------------------------------------------------------------
 def single_output_model():
     inp = keras.Input((3,), name="inp")

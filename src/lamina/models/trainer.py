@@ -255,7 +255,10 @@ class Trainer:
         spec = self._compiled
         names = ["loss"]
         if spec.output_names is not None and len(spec.output_names) > 1:
-            names += [f"{n}_loss" for n in spec.output_names]
+            # one loss mean per output that has a loss (tf.keras 2.x)
+            names += [
+                f"{n}_loss" for n, loss in zip(spec.output_names, spec.losses) if loss is not None
+            ]
         names += spec.metric_names()
         return names
 
@@ -263,8 +266,10 @@ class Trainer:
     def metrics(self) -> list:
         if not self._is_compiled:
             return []
-        out = [self._loss_tracker] + list(self._output_loss_trackers)
         spec = self._compiled
+        out = [self._loss_tracker] + [
+            t for t, loss in zip(self._output_loss_trackers, spec.losses or []) if loss is not None
+        ]
         if spec.metric_objects:
             out += [obj for _, _, obj, _ in spec.metric_objects]
         return out
@@ -730,8 +735,11 @@ class Trainer:
     def _current_logs(self) -> dict:
         logs = {"loss": self._loss_tracker.result()}
         spec = self._compiled
-        for name, tracker in zip(spec.output_names or [], self._output_loss_trackers):
-            logs[f"{name}_loss"] = tracker.result()
+        for name, loss, tracker in zip(
+            spec.output_names or [], spec.losses or [], self._output_loss_trackers
+        ):
+            if loss is not None:
+                logs[f"{name}_loss"] = tracker.result()
         if spec.metric_objects:
             for _, name, obj, _ in spec.metric_objects:
                 logs[name] = _f32(obj.result())
