@@ -391,3 +391,133 @@ def test_unknown_op_names_are_refused():
     assert TFOpLambda.from_config({"name": "y", "function": "math.reduce_sum"}).symbol == (
         "math.reduce_sum"
     )
+
+
+# What Keras 3.15 saves for Model(inp, [mean(concatenate([inp, inp])), concatenate(...)[:, :3]]).
+KERAS3_OPS_MODEL = {
+    "module": "keras.src.models.functional",
+    "class_name": "Functional",
+    "config": {
+        "name": "functional",
+        "trainable": True,
+        "layers": [
+            {
+                "module": "keras.layers",
+                "class_name": "InputLayer",
+                "config": {"batch_shape": [None, 4], "dtype": "float32", "name": "input_layer"},
+                "registered_name": None,
+                "name": "input_layer",
+                "inbound_nodes": [],
+            },
+            {
+                "module": "keras.src.ops.numpy",
+                "class_name": "Concatenate",
+                "config": {"name": "concatenate", "axis": -1},
+                "registered_name": "Concatenate",
+                "name": "concatenate",
+                "inbound_nodes": [
+                    {
+                        "args": [
+                            [
+                                {
+                                    "class_name": "__keras_tensor__",
+                                    "config": {
+                                        "shape": [None, 4],
+                                        "dtype": "float32",
+                                        "keras_history": ["input_layer", 0, 0],
+                                    },
+                                },
+                                {
+                                    "class_name": "__keras_tensor__",
+                                    "config": {
+                                        "shape": [None, 4],
+                                        "dtype": "float32",
+                                        "keras_history": ["input_layer", 0, 0],
+                                    },
+                                },
+                            ]
+                        ],
+                        "kwargs": {},
+                    }
+                ],
+            },
+            {
+                "module": "keras.src.ops.numpy",
+                "class_name": "Mean",
+                "config": {"name": "mean", "axis": -1, "keepdims": True},
+                "registered_name": "Mean",
+                "name": "mean",
+                "inbound_nodes": [
+                    {
+                        "args": [
+                            {
+                                "class_name": "__keras_tensor__",
+                                "config": {
+                                    "shape": [None, 8],
+                                    "dtype": "float32",
+                                    "keras_history": ["concatenate", 0, 0],
+                                },
+                            }
+                        ],
+                        "kwargs": {},
+                    }
+                ],
+            },
+            {
+                "module": "keras.src.ops.numpy",
+                "class_name": "GetItem",
+                "config": {"name": "get_item"},
+                "registered_name": "GetItem",
+                "name": "get_item",
+                "inbound_nodes": [
+                    {
+                        "args": [
+                            {
+                                "class_name": "__keras_tensor__",
+                                "config": {
+                                    "shape": [None, 8],
+                                    "dtype": "float32",
+                                    "keras_history": ["concatenate", 0, 0],
+                                },
+                            },
+                            [
+                                {
+                                    "class_name": "__slice__",
+                                    "config": {"start": None, "stop": None, "step": None},
+                                },
+                                {
+                                    "class_name": "__slice__",
+                                    "config": {"start": None, "stop": 3, "step": None},
+                                },
+                            ],
+                        ],
+                        "kwargs": {},
+                    }
+                ],
+            },
+        ],
+        "input_layers": ["input_layer", 0, 0],
+        "output_layers": [["mean", 0, 0], ["get_item", 0, 0]],
+    },
+    "registered_name": "Functional",
+}
+
+
+def test_keras3_op_nodes_load_and_round_trip(tmp_path):
+    model = keras.layers.deserialize(KERAS3_OPS_MODEL)
+    assert [layer.name for layer in model.layers] == [
+        "input_layer",
+        "concatenate",
+        "mean",
+        "get_item",
+    ]
+    assert model.get_layer("mean").arguments == {"axis": -1, "keepdims": True}
+    mean, head = model.predict(X, verbose=0)
+    both = np.concatenate([X, X], axis=-1)
+    np.testing.assert_allclose(mean, both.mean(-1, keepdims=True), rtol=1e-6)
+    np.testing.assert_array_equal(head, both[:, :3])
+    path = os.fspath(tmp_path / "k3.keras")
+    model.save(path)
+    again = keras.models.load_model(path)
+    for a, b in zip(again.predict(X, verbose=0), (mean, head)):
+        np.testing.assert_array_equal(a, b)

@@ -50,25 +50,53 @@ class TFOpLambda(Layer):
 
     _autocast = False
 
-    def __init__(self, function, symbol: str | None = None, **kwargs) -> None:
+    def __init__(
+        self, function, symbol: str | None = None, arguments: dict | None = None, **kwargs
+    ) -> None:
         fn, symbol = _resolve_function(function, symbol)
         if not kwargs.get("name"):
             kwargs["name"] = unique_object_name(symbolic.display_name(symbol))
         super().__init__(**kwargs)
         self.function = fn
         self.symbol = symbol
+        #: Keyword arguments bound to the op (a Keras 3 op's attributes: ``axis`` ...).
+        self.arguments = dict(arguments or {})
         self.built = True
         self._call_has_training = False
 
     def __call__(self, *args, **kwargs):
+        if self.arguments:
+            kwargs = {**self.arguments, **kwargs}
         if symbolic.has_symbolic(args) or symbolic.has_symbolic(kwargs):
             return self._symbolic_node(args, kwargs)
         return self.function(*args, **kwargs)
 
     def call(self, *args, **kwargs):
-        return self.function(*args, **kwargs)
+        return self.function(*args, **{**self.arguments, **kwargs})
+
+    @classmethod
+    def from_keras3_op(cls, class_name: str, config: dict) -> TFOpLambda:
+        """The layer for a Keras 3 op node of a saved functional model (``ExpandDims`` with
+        ``{"axis": 1}`` is ``keras.ops.expand_dims(x, axis=1)``)."""
+        from lamina.utils.naming import to_snake_case
+
+        config = dict(config)
+        name = config.pop("name", None)
+        op = to_snake_case(class_name)
+        symbol = _KERAS3_OPS.get(op, f"ops.{op}")
+        if symbolic.resolve_symbol(symbol) is None:
+            raise ValueError(
+                f"Cannot load the Keras 3 op {class_name!r} (keras.ops.{op}): lamina has no op "
+                "of that name."
+            )
+        return cls(symbol, name=name, arguments=config)
 
     def _symbolic_node(self, args: tuple, kwargs: dict):
+        if self.arguments:  # bound arguments stay with the layer, not the node
+            kwargs = {k: v for k, v in kwargs.items() if k not in self.arguments}
+            outputs = infer_outputs(self.function, args, {**self.arguments, **kwargs}, self.name)
+            Node(self, call_args=tuple(args), call_kwargs=dict(kwargs), outputs=outputs)
+            return outputs
         outputs = infer_outputs(self.function, args, kwargs, self.name)
         Node(self, call_args=tuple(args), call_kwargs=dict(kwargs), outputs=outputs)
         shapes = [tuple(t._shape) for t in _flatten((args, kwargs)) if isinstance(t, KerasTensor)]
@@ -83,19 +111,43 @@ class TFOpLambda(Layer):
         )
 
     def get_config(self) -> dict:
-        return {
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": self.dtype,
             "function": self.symbol,
         }
+        if self.arguments:
+            from lamina.utils.serialization import serialize_keras_object
+
+            config["arguments"] = serialize_keras_object(self.arguments)
+        return config
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
         config = dict(config)
         for key in ("build_config", "module", "registered_name"):
             config.pop(key, None)
+        if config.get("arguments"):
+            from lamina.utils.serialization import deserialize_keras_object
+
+            config["arguments"] = {
+                k: deserialize_keras_object(v, custom_objects=custom_objects)
+                if isinstance(v, dict) and "class_name" in v
+                else v
+                for k, v in config["arguments"].items()
+            }
         return cls(**config)
+
+
+def _keras3_getitem(x, key):
+    """Keras 3's ``GetItem`` op: ``x[key]`` (a key saved to JSON comes back as a list)."""
+    return x[tuple(key) if isinstance(key, list) else key]
+
+
+#: Keras 3 op names that are not ``keras.ops.<name>`` in lamina.
+_KERAS3_OPS = {"get_item": "__operators__.keras3_getitem"}
+symbolic.OPERATORS["__operators__.keras3_getitem"] = _keras3_getitem
 
 
 class SlicingOpLambda(TFOpLambda):

@@ -748,6 +748,9 @@ def layer_from_config(config, custom_objects: dict | None = None, safe_mode: boo
             registered = config.get("registered_name")
             if registered:
                 cls = get_registered_object(registered, custom)
+        module = config.get("module") or ""
+        if module.startswith(("keras.src.ops.", "keras.ops.")):
+            return op_lambda.TFOpLambda.from_keras3_op(cls_name, inner)  # a Keras 3 op node
         if cls is None:
             return deserialize_keras_object(
                 config, custom_objects=custom_objects, safe_mode=safe_mode
