@@ -521,3 +521,33 @@ def test_keras3_op_nodes_load_and_round_trip(tmp_path):
     again = keras.models.load_model(path)
     for a, b in zip(again.predict(X, verbose=0), (mean, head)):
         np.testing.assert_array_equal(a, b)
+
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras_files")
+
+
+def test_tf_keras_2_h5_with_op_layers_loads():
+    # Saved by tf_keras 2.21 (make_op_layer_fixtures.py): TFOpLambda nodes in Keras 2's node
+    # format (single refs, "_CONSTANT_VALUE" first arguments, slice dicts) and
+    # add_loss/add_metric branches.
+    ref = np.load(os.path.join(FIXTURES, "tfk2_op_layers.npz"))
+    model = keras.models.load_model(os.path.join(FIXTURES, "tfk2_op_layers.h5"))
+    assert [layer.name for layer in model.layers][-4:] == [
+        "tf.math.multiply_1",
+        "add_loss",
+        "tf.math.reduce_mean_1",
+        "add_metric",
+    ]
+    outs = model.predict(ref["x"], verbose=0)
+    for i, out in enumerate(outs):
+        np.testing.assert_allclose(out, ref[f"y{i}"], rtol=1e-6, atol=1e-6)
+    zeros = [np.zeros((5, 1)), np.zeros((5, 7)), np.zeros((5, 3))]
+    assert model.metrics_names[-1] == "amean"
+    np.testing.assert_allclose(model.evaluate(ref["x"], zeros, verbose=0), ref["evaluate"], 1e-6)
+
+
+def test_keras3_file_with_ops_loads():
+    ref = np.load(os.path.join(FIXTURES, "k3_op_layers.npz"))
+    model = keras.models.load_model(os.path.join(FIXTURES, "k3_op_layers.keras"))
+    for i, out in enumerate(model.predict(ref["x"], verbose=0)):
+        np.testing.assert_allclose(out, ref[f"y{i}"], rtol=1e-6, atol=1e-6)

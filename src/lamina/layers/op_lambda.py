@@ -156,8 +156,15 @@ class SlicingOpLambda(TFOpLambda):
 
     def __call__(self, *args, **kwargs):
         if "slice_spec" in kwargs and isinstance(kwargs["slice_spec"], list):
-            # A key saved to JSON comes back as a list; it was recorded as a tuple.
-            kwargs = {**kwargs, "slice_spec": tuple(kwargs["slice_spec"])}
+            # A key saved to JSON comes back as a list; it was recorded as a tuple. tf.keras
+            # 2.x files store slices as {"start", "stop", "step"} dicts.
+            spec = tuple(
+                slice(k["start"], k["stop"], k["step"])
+                if isinstance(k, dict) and set(k) == {"start", "stop", "step"}
+                else k
+                for k in kwargs["slice_spec"]
+            )
+            kwargs = {**kwargs, "slice_spec": spec}
         return super().__call__(*args, **kwargs)
 
 

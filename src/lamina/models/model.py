@@ -925,11 +925,16 @@ def _inbound_calls(inbound) -> list:
         if isinstance(node, dict):
             calls.append((list(node.get("args", [])), dict(node.get("kwargs", {}))))
         elif isinstance(node, (list, tuple)):
-            # Keras 2: [[layer_name, node_index, tensor_index, kwargs], ...]
+            # Keras 2: [[layer_name, node_index, tensor_index, kwargs], ...]; tf.keras 2.x
+            # op layers store one call as a single [name, 0, 0, kwargs] and a constant first
+            # argument as ["_CONSTANT_VALUE", -1, value, kwargs].
+            if node and isinstance(node[0], str):
+                node = [node]
             refs = [list(r[:3]) for r in node]
             kwargs = {}
             if node and len(node[0]) > 3 and isinstance(node[0][3], dict):
                 kwargs = dict(node[0][3])
+            refs = [r[2] if r[0] == "_CONSTANT_VALUE" else r for r in refs]
             arg = refs[0] if len(refs) == 1 else refs
             calls.append(([arg], kwargs))
     return calls

@@ -319,7 +319,7 @@ def symbolic_call(fn, symbol: str, args: tuple, kwargs: dict, layer_cls: str = "
 
 
 # --- Python operators on KerasTensors (tf.keras 2.x names) ---------------------------------
-def _operators_add(x, y):
+def _operators_add(x, y, name=None):
     return x + y
 
 
