@@ -63,10 +63,14 @@ class TFOpLambda(Layer):
         self.arguments = dict(arguments or {})
         self.built = True
         self._call_has_training = False
+        # tf.keras 2.x files pass ``name=None`` to every op; drop it where the op has none.
+        self._drop_name = not _accepts_name(fn)
 
     def __call__(self, *args, **kwargs):
         if self.arguments:
             kwargs = {**self.arguments, **kwargs}
+        if self._drop_name and "name" in kwargs:
+            kwargs = {k: v for k, v in kwargs.items() if k != "name"}
         if symbolic.has_symbolic(args) or symbolic.has_symbolic(kwargs):
             return self._symbolic_node(args, kwargs)
         return self.function(*args, **kwargs)
@@ -323,6 +327,16 @@ def _merge(a, b, what: str, fills: tuple):
         f"`{what}` returned {type(a).__name__} for symbolic inputs, not a tensor; only ops "
         "returning tensors can be recorded in a functional model."
     )
+
+
+def _accepts_name(fn) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == "name" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 def _resolve_function(function, symbol):
