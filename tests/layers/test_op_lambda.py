@@ -111,6 +111,15 @@ def test_nested_list_and_non_tensor_arguments():
     np.testing.assert_allclose(j, np.concatenate([h, p], -1), rtol=1e-6)
 
 
+def test_the_node_keeps_its_own_copy_of_list_arguments():
+    inp = keras.Input((4,))
+    shape = [-1, 2, 2]
+    out = tf.reshape(inp, shape)
+    shape[1] = 4  # changing the list afterwards does not change the model
+    model = keras.Model(inp, out)
+    assert model.predict(X, verbose=0).shape == (16, 2, 2)
+
+
 def test_multi_output_ops_and_keras_backend_names():
     K = keras.backend
     inp = keras.Input((4,))

@@ -96,13 +96,18 @@ class TFOpLambda(Layer):
         return cls(symbol, name=name, arguments=config)
 
     def _symbolic_node(self, args: tuple, kwargs: dict):
-        if self.arguments:  # bound arguments stay with the layer, not the node
-            kwargs = {k: v for k, v in kwargs.items() if k not in self.arguments}
-            outputs = infer_outputs(self.function, args, {**self.arguments, **kwargs}, self.name)
-            Node(self, call_args=tuple(args), call_kwargs=dict(kwargs), outputs=outputs)
-            return outputs
+        from lamina.layers.layer import _map_structure
+
         outputs = infer_outputs(self.function, args, kwargs, self.name)
-        Node(self, call_args=tuple(args), call_kwargs=dict(kwargs), outputs=outputs)
+        # The node keeps its own copy of list/tuple/dict arguments (a shape list the user
+        # changes later does not change the model); bound arguments stay with the layer.
+        node_kwargs = {k: v for k, v in kwargs.items() if k not in self.arguments}
+        Node(
+            self,
+            call_args=_map_structure(lambda v: v, tuple(args)),
+            call_kwargs=_map_structure(lambda v: v, node_kwargs),
+            outputs=outputs,
+        )
         shapes = [tuple(t._shape) for t in _flatten((args, kwargs)) if isinstance(t, KerasTensor)]
         if self._build_input_shape is None:
             self._build_input_shape = shapes[0] if len(shapes) == 1 else shapes
