@@ -452,12 +452,44 @@ def test_custom_train_step_receives_per_output_weights():
     )
     assert isinstance(seen[0], list) and len(seen[0]) == 2
     np.testing.assert_allclose(np.asarray(seen[0][1]), W2[:4])
-    assert hist.history["loss"] == pytest.approx(TF_FIT["loss"], rel=REL_TF)
+    approx_history(hist.history, TF_FIT)  # per-output loss means included, as tf.keras 2.x
+    assert [m.name for m in model.metrics] == NAMES
     # a custom step passing a dict through compute_loss gives the same loss
     y_pred = model(X, training=False)
     value = model.compute_loss(X, [YA, YB], y_pred, {"out_b": W2, "out_a": W1})
     expected = hand_values(model.get_weights(), W1, W2)[0]
     assert float(value) == pytest.approx(expected, rel=REL_HAND)
+
+
+def test_tf_keras_2_custom_step_with_compiled_loss_and_compiled_metrics():
+    """The tf.keras 2.x idiom: compiled_loss(y, y_pred, sw) and compiled_metrics.update_state
+    with per-output weights, logs built from ``self.metrics`` names (tf_keras 2.21 gives
+    TF_FIT and these names)."""
+
+    class Custom(keras.Model):
+        def train_step(self, data):
+            x, y, sw = data
+            with lamina.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compiled_loss(y, y_pred, sw, regularization_losses=self.losses)
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            self.compiled_metrics.update_state(y, y_pred, sw)
+            return {m.name: m.result() for m in self.metrics}
+
+    ref = two_output_model(compile_model=False)
+    model = Custom(ref.inputs, ref.outputs)
+    compile_two(model)
+    hist = model.fit(
+        X,
+        [YA, YB],
+        sample_weight={"out_a": W1, "out_b": W2},
+        batch_size=4,
+        shuffle=False,
+        verbose=0,
+    )
+    approx_history(hist.history, TF_FIT)
+    assert [m.name for m in model.compiled_loss.metrics] == NAMES[:3]
 
 
 # --- errors -----------------------------------------------------------------------------------

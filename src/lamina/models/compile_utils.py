@@ -208,7 +208,10 @@ class CompiledSpec:
             p_shape = tuple(np.shape(yp))
             for m, weighted in specs:
                 obj = resolve_metric(m, t_shape, p_shape, self.losses[i])
-                objs.append((i, next(names), obj, weighted))
+                full = next(names)
+                if full != metric_name(m) and hasattr(obj, "name"):
+                    obj.name = full  # tf.keras 2.x renames: out_a_mae, weighted_accuracy
+                objs.append((i, full, obj, weighted))
         self.metric_objects = objs
         return objs
 

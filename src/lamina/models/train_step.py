@@ -104,6 +104,8 @@ def compute_total_loss(model, y_true: list, y_pred: list, sample_weight, per_out
             continue
         yt = y_true[i] if i < len(y_true) else None
         if yt is None:
+            if per_output is not None:
+                per_output.append(0.0)
             continue
         if sws is not None:
             sw = sws[i] if i < len(sws) else None

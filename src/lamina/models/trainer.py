@@ -675,7 +675,20 @@ class Trainer:
             else (list(y) if isinstance(y, (list, tuple)) and len(outs) > 1 else [y])
         )
         ys = [_align_label(t, p) for t, p in zip(ys, outs)]
-        return compute_total_loss(self, ys, outs, sample_weight)
+        spec = self._compiled
+        per = [] if spec.output_names is not None and len(spec.output_names) > 1 else None
+        total = compute_total_loss(self, ys, outs, sample_weight, per)
+        if per:  # tf.keras 2.x: the per-output loss means follow compute_loss
+            self._record_output_losses(per, outs)
+        return total
+
+    def _record_output_losses(self, values: list, outs: list) -> None:
+        """Update the per-output loss means with one batch's per-output losses."""
+        self._ensure_output_trackers()
+        first = _value(outs[0]) if outs else None
+        n = np.shape(first)[0] if first is not None and np.ndim(first) else 1
+        for tracker, v in zip(self._output_loss_trackers, values):
+            tracker.update_state(float(v), n)
 
     @property
     def compiled_loss(self):
@@ -1501,10 +1514,12 @@ class _CompiledLoss:
             sws = weights_per_output(sample_weight, len(spec.losses), spec.output_names)
         else:
             sws = [sample_weight] * len(spec.losses)
+        per = [0.0] * len(spec.losses)
         for i, loss_obj in enumerate(spec.losses):
             if loss_obj is None or i >= len(ys) or ys[i] is None:
                 continue
             value = loss_obj(ys[i], outs[i], sample_weight=sws[i] if i < len(sws) else None)
+            per[i] = float(_value(value))
             if spec.loss_weights[i] != 1.0:
                 value = ops.multiply(value, np.asarray(spec.loss_weights[i], value._value.dtype))
             total = value if total is None else ops.add(total, value)
@@ -1514,11 +1529,18 @@ class _CompiledLoss:
             total = ops.constant(0.0)
         n = np.shape(_value(outs[0]))[0] if outs and np.ndim(_value(outs[0])) else 1
         model._loss_tracker.update_state(float(_value(total)), n)
+        if len(spec.losses) > 1:  # each output's loss mean too, as tf.keras 2.x
+            model._record_output_losses(per, outs)
         return total
 
     @property
     def metrics(self) -> list:
-        return [self._model._loss_tracker]
+        """The loss mean and, for several outputs, each output's loss mean."""
+        model = self._model
+        spec = model._compiled
+        return [model._loss_tracker] + [
+            t for t, loss in zip(model._output_loss_trackers, spec.losses or []) if loss is not None
+        ]
 
 
 class _CompiledMetrics:
