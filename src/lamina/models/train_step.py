@@ -64,7 +64,10 @@ def is_per_output(sample_weight) -> bool:
     if isinstance(sample_weight, dict):
         return True
     if isinstance(sample_weight, (list, tuple)):
-        return any(w is None or np.ndim(_raw(w)) >= 1 for w in sample_weight)
+        return any(
+            w is None or isinstance(w, (list, tuple)) or getattr(_raw(w), "ndim", 0) >= 1
+            for w in sample_weight
+        )
     return False
 
 

@@ -419,7 +419,7 @@ class Trainer:
                 "a dict keyed by output name, or a single array that applies to every output."
             )
         for i, w in enumerate(items):
-            if w is not None and np.ndim(w) == 0:
+            if w is not None and (np.isscalar(w) or getattr(w, "ndim", None) == 0):
                 raise ValueError(
                     f"`sample_weight[{i}]` (for output {names[i]!r}) must be an array with one "
                     f"weight per sample, or None; received {w!r}."
