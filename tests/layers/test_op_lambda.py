@@ -85,6 +85,8 @@ def test_operators_use_tf_keras_layer_names():
         "tf.__operators__.getitem_1",
     ]
     assert type(model.layers[-1]).__name__ == "SlicingOpLambda"
+    scaled = np.full(4, 3.0, "float32") * inp  # NumPy arrays defer to the KerasTensor
+    assert scaled.node.layer.name == "tf.math.multiply_1"
     got = model.predict(X, verbose=0)
     want = [X + 1, 1 - X, X * 2, 2 / X, -X, X**2, X[:, :2], X[..., 1]]
     for g, w in zip(got, want):

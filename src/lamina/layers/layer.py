@@ -79,6 +79,9 @@ class KerasTensor:
 
     __slots__ = ("_shape", "dtype", "_keras_history", "name", "_trial_values", "__weakref__")
 
+    #: NumPy defers to KerasTensor's operators: ``np_array * t`` builds an op layer too.
+    __array_ufunc__ = None
+
     def __init__(self, shape, dtype: str = "float32", name: str | None = None) -> None:
         self._shape = _shape_tuple(shape)
         self.dtype = str(getattr(dtype, "name", dtype))
