@@ -213,6 +213,9 @@ def test_eager_calls_are_unchanged():
     assert "keepdims" in inspect.signature(tf.reduce_sum).parameters
     assert tf.reduce_sum.__name__ == "reduce_sum"
     assert keras.backend.int_shape(keras.Input((3,))) == (None, 3)
+    symbolic = tf.reduce_sum(keras.Input((3,)))
+    assert keras.backend.is_keras_tensor(symbolic)
+    assert not keras.backend.is_keras_tensor(x)
 
 
 def _build_pair():

@@ -57,8 +57,13 @@ def __getattr__(name: str):
 
 
 def is_keras_tensor(x) -> bool:
+    """True for symbolic tensors of a functional graph (``keras.Input`` and what layers or
+    ops make of it), False for eager tensors."""
     from lamina.autodiff.tensor import Tensor
+    from lamina.ops.symbolic import has_symbolic
 
+    if type(x).__name__ == "KerasTensor" and has_symbolic(x):
+        return True
     return isinstance(x, Tensor) and getattr(x, "_keras_history", None) is not None
 
 
