@@ -354,8 +354,10 @@ def test_shape_inference_failure_is_a_clear_error():
     msg = str(err.value)
     assert "Could not infer the output shape of `tf.linalg.cholesky`" in msg
     assert "(None, 3, 3)" in msg and "keras.layers.Lambda" in msg
-    with pytest.raises(ValueError, match="axis"):
+    with pytest.raises(ValueError, match="axis 5 is out of range"):
         tf.reduce_sum(inp, axis=5)
+    with pytest.raises(TypeError, match="tf.concat: missing a required argument: 'axis'"):
+        tf.concat([inp, inp])
 
 
 def test_save_and_load_models_with_op_layers(tmp_path):

@@ -250,6 +250,7 @@ class AddMetric(Layer):
 # --- shape inference ------------------------------------------------------------------------
 def infer_outputs(fn, args: tuple, kwargs: dict, what: str):
     """KerasTensors for ``fn(*args, **kwargs)`` (see the module docstring)."""
+    _check_arguments(fn, args, kwargs, what)
     first_error = None
     for fills in _FILLS:
         try:
@@ -261,16 +262,32 @@ def infer_outputs(fn, args: tuple, kwargs: dict, what: str):
             if first_error is None:
                 first_error = e
     shapes = [_shape_str(t._shape) for t in _flatten((args, kwargs)) if isinstance(t, KerasTensor)]
+    detail = str(first_error).rstrip(".")
     raise ValueError(
         f"Could not infer the output shape of `{what}` called on symbolic tensors of shapes "
         f"{', '.join(shapes)}: running it on placeholder data (unknown dimensions set to small "
-        f"sizes) failed with {type(first_error).__name__}: {first_error}. Wrap the "
-        "computation in a `keras.layers.Lambda(function, output_shape=...)` layer instead."
+        f"sizes) failed with {type(first_error).__name__}: {detail}. If the arguments "
+        "are right for real data, wrap the computation in a "
+        "`keras.layers.Lambda(function, output_shape=...)` layer instead."
     ) from first_error
 
 
 class _ShapeError(ValueError):
     pass
+
+
+def _check_arguments(fn, args, kwargs, what: str) -> None:
+    """A call that does not match the op's signature is a TypeError, as in eager mode."""
+    import inspect
+
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError as e:
+        raise TypeError(f"{what}: {e}") from None
 
 
 def _placeholder(t: KerasTensor, fill: int) -> Tensor:
