@@ -17,6 +17,12 @@ KWARG_ALIASES: dict[str, dict[str, str]] = {
         "nb_epoch": "epochs",
     },
     "fit": {"nb_epoch": "epochs"},
+    "batch_normalization": {"beta_init": "beta_initializer", "gamma_init": "gamma_initializer"},
+    "embedding": {
+        "init": "embeddings_initializer",
+        "W_regularizer": "embeddings_regularizer",
+        "W_constraint": "embeddings_constraint",
+    },
     "dataset": {"nb_words": "num_words"},  # imdb / reuters load_data
 }
 

@@ -1,11 +1,14 @@
 """Keras layers (``keras.layers``): the ``Layer`` base class and the built-in layers."""
 
 from lamina.layers.activation import Activation
+from lamina.layers.batch_normalization import BatchNormalization
 from lamina.layers.dense import Dense
 from lamina.layers.dropout import Dropout
+from lamina.layers.embedding import Embedding
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.lambda_layer import Lambda
 from lamina.layers.layer import InputSpec, KerasTensor, Layer
+from lamina.layers.layer_normalization import LayerNormalization
 from lamina.layers.merging import (
     Add,
     Average,
@@ -73,4 +76,8 @@ __all__ = [
     "dot",
     "serialize",
     "deserialize",
+    # normalization and embedding
+    "BatchNormalization",
+    "LayerNormalization",
+    "Embedding",
 ]

@@ -267,6 +267,23 @@ class Model(Trainer, ModelSavingMixin, Layer):
             return list(self._graph_layers)
         return [x for x in self._tracked_layers]
 
+    @property
+    def weights(self) -> list:
+        """Layer by layer (each layer's trainable then non-trainable weights), as tf.keras and
+        Keras 3 order a model's weights: ``get_weights``/``set_weights`` of a model with a
+        BatchNormalization match Keras's lists."""
+        out, seen = [], set()
+        for layer in self.layers:
+            for w in layer.weights:
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    out.append(w)
+        for w in self._trainable_weights + self._non_trainable_weights:
+            if id(w) not in seen:
+                seen.add(id(w))
+                out.append(w)
+        return out
+
     @layers.setter
     def layers(self, value) -> None:
         raise AttributeError(
