@@ -15,6 +15,13 @@ KWARG_ALIASES: dict[str, dict[str, str]] = {
         "init": "kernel_initializer",
         "output_dim": "units",
         "nb_epoch": "epochs",
+        # Keras 1/2.0 convolution and pooling keywords
+        "nb_filter": "filters",
+        "filter_length": "kernel_size",
+        "border_mode": "padding",
+        "subsample": "strides",
+        "subsample_length": "strides",
+        "pool_length": "pool_size",
     },
     "fit": {"nb_epoch": "epochs"},
     "batch_normalization": {"beta_init": "beta_initializer", "gamma_init": "gamma_initializer"},

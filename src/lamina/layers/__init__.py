@@ -2,9 +2,20 @@
 
 from lamina.layers.activation import Activation
 from lamina.layers.batch_normalization import BatchNormalization
+from lamina.layers.convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from lamina.layers.dense import Dense
 from lamina.layers.dropout import Dropout
 from lamina.layers.embedding import Embedding
+from lamina.layers.global_pooling import (
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+)
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.lambda_layer import Lambda
 from lamina.layers.layer import InputSpec, KerasTensor, Layer
@@ -27,7 +38,25 @@ from lamina.layers.merging import (
     multiply,
     subtract,
 )
+from lamina.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from lamina.layers.reshaping import Flatten, Permute, RepeatVector, Reshape
+from lamina.layers.spatial_reshaping import (
+    Cropping1D,
+    Cropping2D,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
 
 
 def serialize(layer) -> dict:
@@ -80,4 +109,31 @@ __all__ = [
     "BatchNormalization",
     "LayerNormalization",
     "Embedding",
+    # convolution and pooling
+    "Conv1D",
+    "Conv2D",
+    "Convolution1D",
+    "Convolution2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "Cropping1D",
+    "Cropping2D",
+    "UpSampling1D",
+    "UpSampling2D",
 ]

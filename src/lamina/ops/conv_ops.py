@@ -17,12 +17,9 @@ from lamina.ops.core import (
     _float_input,
     as_tensor_pair,
     convert_to_tensor,
-    divide,
     matmul,
-    reduce_sum,
     reshape,
 )
-from lamina.ops.reduction import reduce_max
 
 
 # --- windows --------------------------------------------------------------------------------
@@ -273,15 +270,94 @@ def _pool_setup(input, ksize, strides, padding, data_format, op: str, fill):
     return x, first, k, s, p
 
 
+def _window_slices(k: tuple, s: tuple, oh: int, ow: int) -> list:
+    """The strided (N, OH, OW, C) view of every kernel offset, in row-major window order."""
+    return [
+        (slice(None), slice(i, i + s[0] * oh, s[0]), slice(j, j + s[1] * ow, s[1]), slice(None))
+        for i in range(k[0])
+        for j in range(k[1])
+    ]
+
+
+def _window_sum(x: Tensor, k: tuple, s: tuple, out_hw: tuple, weights) -> Tensor:
+    """``sum over offsets w * x[offset view]``: a linear map (adjoint: ``_window_spread``).
+
+    ``weights`` is one array/scalar shared by every offset, or a callable giving the list of
+    per-offset arrays (evaluated on first use, so max pooling pays for its masks only in the
+    backward pass)."""
+    v = x._value
+    n, _, _, c = v.shape
+    ws = weights() if callable(weights) else [weights] * (k[0] * k[1])
+    out = np.zeros((n, *out_hw, c), dtype=v.dtype)
+    for sl, w in zip(_window_slices(k, s, *out_hw), ws):
+        out += v[sl] * w
+    shape = v.shape
+    return record(out, (x,), lambda g: (_window_spread(g, shape, k, s, weights),))
+
+
+def _window_spread(g: Tensor, shape: tuple, k: tuple, s: tuple, weights) -> Tensor:
+    """Scatter-add ``w * g`` into every offset view of a zero (N, H, W, C) array."""
+    gv = g._value
+    out_hw = gv.shape[1:3]
+    ws = weights() if callable(weights) else [weights] * (k[0] * k[1])
+    out = np.zeros(shape, dtype=gv.dtype)
+    disjoint = s[0] >= k[0] and s[1] >= k[1]  # each input entry in one window at most
+    for sl, w in zip(_window_slices(k, s, *out_hw), ws):
+        if disjoint:
+            np.multiply(gv, w, out=out[sl])
+        else:
+            out[sl] += gv * w
+    return record(out, (g,), lambda gg: (_window_sum(gg, k, s, out_hw, weights),))
+
+
+def _out_hw(x: Tensor, k: tuple, s: tuple) -> tuple:
+    h, w = x._value.shape[1:3]
+    oh, ow = _out_size(h, k[0], s[0], 1), _out_size(w, k[1], s[1], 1)
+    if oh <= 0 or ow <= 0:
+        raise ValueError(
+            f"The window {k} (dilation (1, 1)) is larger than the (padded) input of spatial "
+            f"shape {(h, w)}."
+        )
+    return oh, ow
+
+
 def max_pool2d(
     input, ksize, strides=None, padding="VALID", data_format="NHWC", name=None
 ) -> Tensor:
-    """The max of each window (padding never wins: it is -inf)."""
+    """The max of each window (padding never wins: it is -inf).
+
+    The gradient goes to the first maximum of each window (row-major), as TensorFlow's
+    MaxPoolGrad does, not shared among ties."""
     x, first, k, s, p = _pool_setup(input, ksize, strides, padding, data_format, "max_pool2d", None)
     if any(a or b for a, b in p):
         x = pad(x, [[0, 0], *p, [0, 0]], constant_values=-np.inf)
-    cols = im2col(x, k, s, (1, 1))
-    return _back(reduce_max(cols, axis=(3, 4)), first)
+    oh, ow = _out_hw(x, k, s)
+    v = x._value
+    slices = _window_slices(k, s, oh, ow)
+    out = v[slices[0]].copy()
+    for sl in slices[1:]:
+        np.maximum(out, v[sl], out=out)
+
+    def masks() -> list:
+        free = np.ones(out.shape, dtype=bool)  # windows whose max is not yet claimed
+        result = []
+        for sl in slices:
+            m = np.equal(v[sl], out)
+            np.logical_and(m, free, out=m)
+            np.greater(free, m, out=free)  # free and not m
+            result.append(m)
+        return result
+
+    cache: list = []
+
+    def weights() -> list:
+        if not cache:
+            cache.extend(masks())
+        return cache
+
+    shape = v.shape
+    y = record(out, (x,), lambda g: (_window_spread(g, shape, k, s, weights),))
+    return _back(y, first)
 
 
 def avg_pool2d(
@@ -289,15 +365,18 @@ def avg_pool2d(
 ) -> Tensor:
     """The mean of each window; with 'SAME' padding only real entries are counted."""
     x, first, k, s, p = _pool_setup(input, ksize, strides, padding, data_format, "avg_pool2d", None)
+    dtype = x._value.dtype
     if any(a or b for a, b in p):
-        ones = np.pad(
-            np.ones((1,) + x._value.shape[1:3] + (1,), x._value.dtype), [[0, 0], *p, [0, 0]]
-        )
-        count = im2col(Tensor(ones), k, s, (1, 1))._value.sum(axis=(3, 4))
         x = pad(x, [[0, 0], *p, [0, 0]])
-        return _back(divide(reduce_sum(im2col(x, k, s, (1, 1)), axis=(3, 4)), Tensor(count)), first)
-    cols = im2col(x, k, s, (1, 1))
-    return _back(divide(reduce_sum(cols, axis=(3, 4)), float(k[0] * k[1])), first)
+        oh, ow = _out_hw(x, k, s)
+        ones = np.zeros((1,) + x._value.shape[1:3] + (1,), dtype)
+        ones[:, p[0][0] : ones.shape[1] - p[0][1], p[1][0] : ones.shape[2] - p[1][1]] = 1
+        count = sum(ones[sl] for sl in _window_slices(k, s, oh, ow))
+        scale = (1.0 / count).astype(dtype)
+    else:
+        oh, ow = _out_hw(x, k, s)
+        scale = np.asarray(1.0 / (k[0] * k[1]), dtype)
+    return _back(_window_sum(x, k, s, (oh, ow), scale), first)
 
 
 def _pool1d(fn, input, ksize, strides, padding, data_format, op):
