@@ -42,7 +42,10 @@ def _scatter_rows(g: Tensor, flat_ids: np.ndarray, rows: int) -> Tensor:
     if flat_ids.size:
         order = np.argsort(flat_ids, kind="stable")
         ids_sorted = flat_ids[order]
-        starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
+        first = np.empty(ids_sorted.size, dtype=bool)
+        first[0] = True
+        np.not_equal(ids_sorted[1:], ids_sorted[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
         z[ids_sorted[starts]] = np.add.reduceat(gv[order], starts, axis=0)
 
     def vjp(gg):
