@@ -106,7 +106,7 @@ def test_batchnorm_channels_first_and_multi_axis():
     ref = (x - x.mean((0, 2, 3), keepdims=True)) / np.sqrt(x.var((0, 2, 3), keepdims=True) + 1e-3)
     np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
     assert [w.shape for w in bn.weights] == [(3,), (3,)]
-    assert bn.get_config()["axis"] == [1]  # tf.keras 2.x keeps the resolved list
+    assert bn.get_config()["axis"] == 1  # as given (Keras 3 loads only an int)
     multi = layers.BatchNormalization(axis=[1, 2])
     multi(x, training=True)
     assert [tuple(w.shape) for w in multi.weights] == [(1, 3, 2, 1)] * 4
@@ -383,3 +383,49 @@ def test_normalization_save_load_round_trip_keeps_moving_statistics(tmp_path, ex
     np.testing.assert_array_equal(lbn.moving_mean.numpy(), bn.moving_mean.numpy())
     assert [w.trainable for w in lbn.weights] == [True, True, False, False]
     np.testing.assert_allclose(loaded.predict(FX, verbose=0), model.predict(FX, verbose=0))
+
+
+def test_batchnorm_mask_weights_the_batch_statistics_like_tf_keras():
+    x = (np.sin(np.arange(24, dtype="float32")) * 2 + 0.5).reshape(2, 4, 3)
+    mask = np.array([[True, True, False, True], [True, False, False, True]])
+    bn = layers.BatchNormalization(momentum=0.5)
+    out = bn(x, training=True, mask=mask)
+    # tf_keras 2.21: bn(x, training=True, mask=mask)
+    np.testing.assert_allclose(
+        out.numpy()[0],
+        [
+            [-0.3754213, 1.436866, 1.1783413],
+            [-0.0649903, -1.2614812, -0.8406581],
+            [-0.9900698, 1.1254032, 1.2648634],
+            [0.5311427, -0.9022447, -0.8850383],
+        ],
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(bn.moving_mean.numpy(), [0.4206642, 0.2403926, 0.068954], 1e-5)
+    np.testing.assert_allclose(bn.moving_variance.numpy(), [0.9128113, 1.2011758, 2.2119365], 1e-6)
+    with pytest.raises(ValueError, match="`mask` of shape"):
+        bn(x, training=True, mask=np.ones((2, 5), bool))
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "norm_embed"
+
+
+@pytest.mark.parametrize(
+    "filename", ["k3_seq.keras", "k3_func.keras", "tfk2_seq.h5", "tfk2_func.h5"]
+)
+def test_files_written_by_keras_load_with_their_moving_statistics(filename):
+    # Embedding -> BatchNormalization -> LayerNormalization -> Flatten -> Dense, trained by
+    # Keras 3.15 / tf_keras 2.21 (tests/fixtures/norm_embed/make_fixtures.py)
+    model = keras.models.load_model(FIXTURES / filename)
+    data = np.load(FIXTURES / (filename.split(".")[0] + ".npz"))
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["pred"], atol=1e-6)
+    bn = next(layer for layer in model.layers if isinstance(layer, layers.BatchNormalization))
+    assert not np.allclose(bn.moving_variance.numpy(), 1.0)
+    assert [type(layer).__name__ for layer in model.layers][-5:] == [
+        "Embedding",
+        "BatchNormalization",
+        "LayerNormalization",
+        "Flatten",
+        "Dense",
+    ]

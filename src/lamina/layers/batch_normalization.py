@@ -153,6 +153,7 @@ class BatchNormalization(Layer):
         self.moving_variance = None
         self._param_shape = None  # the broadcast shape of the statistics, set in build
         self._reduce_axes = None
+        self._axes = None  # the resolved axes (non-negative ints), set in build
         self._use_fused = False
 
     def build(self, input_shape) -> None:
@@ -164,7 +165,9 @@ class BatchNormalization(Layer):
                 "Batch normalization layers with `fused=True` only support 4D or 5D input "
                 f"tensors. Received tensor with shape: {shape}"
             )
-        self.axis = axes  # tf.keras 2.x keeps the resolved list (its config shows it)
+        # ``axis`` stays as given (Keras 3 reads only an int back from a config); tf.keras 2.x
+        # would show the resolved list here, which Keras 3 cannot load.
+        self._axes = axes
         self._use_fused = (
             self.fused is not False
             and rank in (4, 5)
@@ -214,12 +217,12 @@ class BatchNormalization(Layer):
 
     def _check_call_shape(self, shape: tuple) -> None:
         if len(shape) != len(self._broadcast) or any(
-            shape[i] != d for i, d in enumerate(self._broadcast) if d != 1 or i in self.axis
+            shape[i] != d for i, d in enumerate(self._broadcast) if d != 1 or i in self._axes
         ):
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
-                f"ndim={len(self._broadcast)} with axis {self.axis} of size "
-                f"{[self._broadcast[a] for a in self.axis]}, found shape {tuple(shape)}"
+                f"ndim={len(self._broadcast)} with axis {self._axes} of size "
+                f"{[self._broadcast[a] for a in self._axes]}, found shape {tuple(shape)}"
             )
 
     def _param(self, var):
@@ -230,20 +233,26 @@ class BatchNormalization(Layer):
             return var
         return core.reshape(var, self._broadcast)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
+        """``mask`` (optional, e.g. ``(batch, steps)`` booleans for a sequence) weights the
+        batch statistics while training, as Keras: masked positions do not count."""
         from lamina.ops import core, elementwise, reduction
 
         self._check_call_shape(inputs._value.shape)
         training = bool(training) and self.trainable
         if training:
             axes = self._reduce_axes
-            mean = reduction.reduce_mean(inputs, axes, keepdims=True)
-            var = reduction.reduce_mean(
-                elementwise.squared_difference(inputs, core.stop_gradient(mean)),
-                axes,
-                keepdims=True,
-            )
-            self._update_moving(mean._value, var._value, inputs._value.shape)
+            if mask is None:
+                mean = reduction.reduce_mean(inputs, axes, keepdims=True)
+                var = reduction.reduce_mean(
+                    elementwise.squared_difference(inputs, core.stop_gradient(mean)),
+                    axes,
+                    keepdims=True,
+                )
+                self._update_moving(mean._value, var._value, inputs._value.shape)
+            else:
+                mean, var = self._masked_moments(inputs, mask)
+                self._update_moving(mean._value, var._value, inputs._value.shape, fused=False)
         else:
             mean = self._param(self.moving_mean)
             var = self._param(self.moving_variance)
@@ -258,7 +267,32 @@ class BatchNormalization(Layer):
             shift = elementwise.negative(shift)
         return core.add(core.multiply(inputs, inv), shift)
 
-    def _update_moving(self, mean: np.ndarray, var: np.ndarray, shape: tuple) -> None:
+    def _masked_moments(self, inputs, mask):
+        """Mean and variance over the batch axes with ``mask`` as frequency weights
+        (``tf.nn.weighted_moments``); the mask gains trailing axes to broadcast."""
+        from lamina.ops import core, elementwise, reduction
+
+        v = inputs._value
+        m = np.asarray(mask._value if hasattr(mask, "_value") else mask)
+        if m.ndim > v.ndim or v.shape[: m.ndim] != m.shape:
+            raise ValueError(
+                f'BatchNormalization "{self.name}": `mask` of shape {m.shape} does not match '
+                f"the leading axes of the input shape {v.shape}."
+            )
+        w = m.astype(v.dtype).reshape(m.shape + (1,) * (v.ndim - m.ndim))
+        axes = self._reduce_axes
+        total = np.add.reduce(np.broadcast_to(w, v.shape), axis=axes, keepdims=True)
+        safe = np.where(total == 0, 1, total).astype(v.dtype)
+        mean = core.divide(
+            reduction.reduce_sum(core.multiply(inputs, w), axes, keepdims=True), safe
+        )
+        dist = core.multiply(elementwise.squared_difference(inputs, mean), w)
+        var = core.divide(reduction.reduce_sum(dist, axes, keepdims=True), safe)
+        return mean, var
+
+    def _update_moving(
+        self, mean: np.ndarray, var: np.ndarray, shape: tuple, fused: bool | None = None
+    ) -> None:
         """Move the moving statistics toward this batch's, in place (as tf.keras)."""
         pshape = self._param_shape
         mean = mean.reshape(pshape)
@@ -269,7 +303,9 @@ class BatchNormalization(Layer):
         n = int(np.prod([shape[i] for i in self._reduce_axes])) if shape else 1
         if n == 0:
             return
-        if self._use_fused:  # TF's fused kernel: Bessel-corrected variance, factor form
+        if (
+            self._use_fused if fused is None else fused
+        ):  # TF's fused kernel: Bessel-corrected variance, factor form
             var = var * mm.dtype.type(n / max(n - 1, 1))
             factor = mm.dtype.type(1.0 - self.momentum)
             keep = mm.dtype.type(1.0) - factor
