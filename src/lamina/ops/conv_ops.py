@@ -37,12 +37,16 @@ def im2col(x: Tensor, k: tuple, s: tuple, d: tuple) -> Tensor:
             f"The window {k} (dilation {d}) is larger than the (padded) input of spatial "
             f"shape {(h, w)}."
         )
-    out = np.empty((n, oh, ow, k[0], k[1], c), dtype=v.dtype)
-    for i in range(k[0]):
-        hi = i * d[0]
-        for j in range(k[1]):
-            wj = j * d[1]
-            out[:, :, :, i, j, :] = v[:, hi : hi + s[0] * oh : s[0], wj : wj + s[1] * ow : s[1], :]
+    # One copy of a read-only strided view: with unit column dilation each (kw, c) run is
+    # contiguous in memory, which NumPy copies several times faster than kh*kw slice copies.
+    s_n, s_h, s_w, s_c = v.strides
+    view = np.lib.stride_tricks.as_strided(
+        v,
+        (n, oh, ow, k[0], k[1], c),
+        (s_n, s_h * s[0], s_w * s[1], s_h * d[0], s_w * d[1], s_c),
+        writeable=False,
+    )
+    out = np.ascontiguousarray(view)
     shape = v.shape
     return record(out, (x,), lambda g: (col2im(g, shape, k, s, d),))
 
