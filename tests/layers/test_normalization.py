@@ -253,8 +253,13 @@ def test_batchnorm_config_round_trip_and_names():
         ({"momentum": "a"}, ValueError, "momentum='a'"),
         ({"epsilon": 0}, ValueError, "expected a positive number. Received: epsilon=0"),
         ({"fused": True, "axis": 2}, ValueError, "only supported when axis is 1 or 3"),
-        ({"renorm": True}, ValueError, "renorm=True"),
-        ({"virtual_batch_size": 2}, ValueError, "virtual_batch_size"),
+        ({"renorm": True, "renorm_clipping": {"rmaxx": 2}}, ValueError, "invalid keys"),
+        ({"renorm": True, "renorm_clipping": {"rmax": 1, "rmin": 2}}, ValueError, "rmax should"),
+        ({"renorm": True, "renorm_clipping": {"dmax": -1}}, ValueError, "dmax should be non"),
+        ({"renorm": True, "fused": True}, ValueError, "both `fused=True` and `renorm=True`"),
+        ({"virtual_batch_size": 0}, ValueError, "virtual_batch_size=0"),
+        ({"virtual_batch_size": 2, "adjustment": abs}, ValueError, "adjustment cannot"),
+        ({"adjustment": 3}, TypeError, "adjustment=3"),
         ({"foo": 1}, TypeError, "foo"),
     ],
 )
@@ -429,3 +434,156 @@ def test_files_written_by_keras_load_with_their_moving_statistics(filename):
         "Flatten",
         "Dense",
     ]
+
+
+# --- renorm, virtual batches, adjustment (tf_keras 2.21 values) ----------------------------
+X2 = (np.cos(np.arange(12, dtype="float32")) * 1.5 + 0.3).reshape(4, 3)
+W12 = np.linspace(0.5, 1.5, 12).reshape(4, 3).astype("float32")
+
+
+def test_batch_renormalization_values_gradients_and_weights_like_tf_keras():
+    bn = layers.BatchNormalization(
+        momentum=0.9,
+        renorm=True,
+        renorm_clipping={"rmax": 1.5, "rmin": 0.7, "dmax": 0.3},
+        renorm_momentum=0.8,
+    )
+    bn.build((None, 3))
+    assert [w.name.split("/")[-1] for w in bn.weights] == [
+        "gamma", "beta", "moving_mean", "moving_variance", "moving_stddev", "renorm_mean",
+        "renorm_stddev",
+    ]  # fmt: skip
+    assert [w.trainable for w in bn.weights] == [True, True] + [False] * 5
+    bn.gamma.assign(G)
+    bn.beta.assign(B)
+    y1 = bn(X, training=True).numpy()
+    np.testing.assert_allclose(
+        y1[3], [3.8235841, 1.0431988, -2.1593032], rtol=1e-6
+    )  # first batch: r = 1, d = 0 clipped from the initial renorm statistics
+    xt = lamina.constant(X2)
+    with lamina.GradientTape() as tape:
+        tape.watch(xt)
+        y2 = bn(xt, training=True)
+        loss = lamina.reduce_sum(y2 * W12)
+    gx, gg, gb = tape.gradient(loss, [xt, bn.gamma, bn.beta])
+    np.testing.assert_allclose(y2.numpy()[0], [2.3837578, 0.1929097, 1.3662093], rtol=1e-6)
+    # r and d are constants for the gradient, as tf.keras's stop_gradient
+    np.testing.assert_allclose(
+        gx.numpy(),
+        [
+            [-0.3743541, -0.1320081, 0.4704994],
+            [-0.3774827, -0.1105061, 0.5354385],
+            [0.3662339, 0.1270778, -0.3130008],
+            [0.3856032, 0.1154363, -0.6929372],
+        ],
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(gg.numpy(), [-0.0851696, -0.483254, -0.1562075], rtol=1e-5)
+    np.testing.assert_allclose(gb.numpy(), [3.6363635, 4.0, 4.3636365], rtol=1e-6)
+    expected = {
+        "moving_mean": [0.0929421, 0.1226585, 0.1647671],
+        "moving_variance": [1.1806556, 1.1314012, 1.0204501],
+        "moving_stddev": [1.0870398, 1.0641434, 1.0106682],
+        "renorm_mean": [0.1723891, 0.2230719, 0.2973063],
+        "renorm_stddev": [1.1647172, 1.1152834, 1.0052074],
+    }
+    for w in bn.weights[2:]:
+        np.testing.assert_allclose(w.numpy(), expected[w.name.split("/")[-1]], rtol=1e-6)
+    np.testing.assert_allclose(
+        bn(X).numpy()[3], [3.914305, 1.3951238, -3.7043524], rtol=1e-6
+    )  # inference: moving statistics, no r/d
+    config = bn.get_config()
+    assert config["renorm"] is True and config["renorm_momentum"] == 0.8
+    assert config["renorm_clipping"] == {"rmax": 1.5, "rmin": 0.7, "dmax": 0.3}
+    clone = layers.BatchNormalization.from_config(config)
+    clone.build((None, 3))
+    clone.set_weights(bn.get_weights())
+    np.testing.assert_array_equal(clone(X).numpy(), bn(X).numpy())
+
+
+def test_batch_renormalization_fit_like_tf_keras():
+    model = keras.Sequential(
+        [
+            layers.Dense(4, input_shape=(3,)),
+            layers.BatchNormalization(momentum=0.9, renorm=True, renorm_momentum=0.5),
+            layers.Dense(1),
+        ]
+    )
+    k1 = (np.arange(12).reshape(3, 4) / 10 - 0.5).astype("float32")
+    k2 = (np.arange(4).reshape(4, 1) / 5 - 0.3).astype("float32")
+    z4, o4 = np.zeros(4, "float32"), np.ones(4, "float32")
+    model.set_weights([k1, z4, o4, z4, z4, o4, o4, z4, o4, k2, np.zeros(1, "float32")])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    hist = model.fit(FX, FY, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(hist.history["loss"], [1.6395055, 1.5596759], rtol=1e-5)
+    expected = {
+        "gamma": [0.9344673, 0.9767487, 0.9814165, 0.9550432],
+        "beta": [-0.0475046, 0.0120052, 0.0725875, 0.1342751],
+        "moving_mean": [-0.1932073, -0.1572745, -0.1194031, -0.0817718],
+        "moving_variance": [0.6334054, 0.6811202, 0.7334406, 0.7902585],
+        "moving_stddev": [0.7964957, 0.8259057, 0.8569951, 0.8895271],
+        "renorm_mean": [-0.5058341, -0.4414469, -0.3689447, -0.2967112],
+        "renorm_stddev": [0.3835355, 0.4969794, 0.6111897, 0.7251202],
+    }
+    for w in model.layers[1].weights:
+        np.testing.assert_allclose(w.numpy(), expected[w.name.split("/")[-1]], rtol=1e-4, atol=1e-6)
+    assert "Non-trainable params: 20" in _summary(model)
+
+
+def test_virtual_batches_like_tf_keras():
+    vb = layers.BatchNormalization(momentum=0.5, virtual_batch_size=2)
+    vb.build((None, 3))
+    assert [tuple(w.shape) for w in vb.weights] == [(1, 1, 3)] * 4  # tf.keras's shapes
+    vb.gamma.assign(G.reshape(1, 1, 3))
+    vb.beta.assign(B.reshape(1, 1, 3))
+    # ghost batches are rows {0, 2} and {1, 3} (tf.keras reshapes to (vbs, -1, ...))
+    np.testing.assert_allclose(
+        vb(X, training=True).numpy(),
+        [
+            [-1.39932, -0.6998404, 1.2997502],
+            [-1.399691, -0.6999122, 1.2998469],
+            [1.5993199, 0.2998404, -0.6997501],
+            [1.5996909, 0.2999123, -0.6998472],
+        ],
+        rtol=1e-5,
+    )
+    np.testing.assert_allclose(
+        vb.moving_mean.numpy().ravel(), [0.3373767, 0.5561256, 0.8056974], rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        vb.moving_variance.numpy().ravel(), [1.3818977, 1.60331, 1.8166046], rtol=1e-6
+    )
+    np.testing.assert_allclose(vb(X2).numpy()[1], [-1.8418475, -0.6881485, 0.3594905], rtol=1e-5)
+    assert vb.get_config()["virtual_batch_size"] == 2
+    with pytest.raises(ValueError, match="not a multiple of virtual_batch_size=2"):
+        vb(X[:3], training=True)
+    x3 = (np.sin(np.arange(24, dtype="float32")) * 2 + 0.5).reshape(4, 2, 3)
+    vb3 = layers.BatchNormalization(momentum=0.5, virtual_batch_size=2)
+    out = vb3(x3, training=True)
+    assert [tuple(w.shape) for w in vb3.weights] == [(1, 1, 1, 3)] * 4
+    np.testing.assert_allclose(out.numpy()[0, 1], [0.1830376, -1.3115866, -0.998116], rtol=1e-5)
+    np.testing.assert_allclose(
+        vb3.moving_variance.numpy().ravel(), [1.0536079, 1.0656228, 2.2948556], rtol=1e-6
+    )
+
+    def f(t):
+        layer = layers.BatchNormalization(virtual_batch_size=2, dtype="float64")
+        return layer(t, training=True)
+
+    check_grad(f, np.random.RandomState(5).randn(4, 3))
+
+
+def test_adjustment_applies_while_training_only():
+    ad = layers.BatchNormalization(
+        momentum=0.9,
+        adjustment=lambda shape: (lamina.constant([2.0, 1.0, 0.5]), [0.1, 0.0, -0.1]),
+    )
+    ad.build((None, 3))
+    ad.gamma.assign(G)
+    ad.beta.assign(B)
+    np.testing.assert_allclose(
+        ad(X, training=True).numpy()[0], [-3.1722333, -0.796724, 1.0109602], rtol=1e-6
+    )
+    np.testing.assert_allclose(ad(X).numpy()[0], [-1.4154155, -0.6470161, 0.9834061], rtol=1e-6)
+    assert "adjustment" not in ad.get_config()  # not serializable, as tf.keras
