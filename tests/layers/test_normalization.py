@@ -587,3 +587,15 @@ def test_adjustment_applies_while_training_only():
     )
     np.testing.assert_allclose(ad(X).numpy()[0], [-1.4154155, -0.6470161, 0.9834061], rtol=1e-6)
     assert "adjustment" not in ad.get_config()  # not serializable, as tf.keras
+
+
+def test_layernorm_rms_scaling_like_keras3():
+    with pytest.warns(UserWarning, match="deprecated"):
+        ln = layers.LayerNormalization(rms_scaling=True, epsilon=0.01)
+    ln.build((None, 3))
+    assert [w.name.split("/")[-1] for w in ln.weights] == ["gamma"]
+    ln.set_weights([G])
+    # Keras 3.15: x * gamma / sqrt(var + epsilon), no centering
+    np.testing.assert_allclose(ln(X).numpy()[0], [-7.6959529, -2.1988435, 3.0575452], rtol=1e-6)
+    assert ln.get_config()["rms_scaling"] is True
+    assert "rms_scaling" not in layers.LayerNormalization().get_config()

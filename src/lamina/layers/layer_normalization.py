@@ -31,13 +31,18 @@ class LayerNormalization(Layer):
         gamma_constraint=None,
         **kwargs,
     ) -> None:
-        rms_scaling = kwargs.pop("rms_scaling", False)  # Keras 3.x option, off by default
+        rms_scaling = bool(kwargs.pop("rms_scaling", False))  # Keras 3.x, deprecated there
         if rms_scaling:
-            raise ValueError(
-                "LayerNormalization: `rms_scaling=True` is not supported by lamina. Received: "
-                f"rms_scaling={rms_scaling!r}. Expected: rms_scaling=False."
+            import warnings
+
+            warnings.warn(
+                "You passed `rms_scaling=True`, which is deprecated in Keras 3: it scales the "
+                "input by its variance (x * gamma / sqrt(var + epsilon), no centering), not by "
+                "the root mean square.",
+                stacklevel=2,
             )
         super().__init__(**kwargs)
+        self.rms_scaling = rms_scaling
         from lamina import constraints, initializers, regularizers
 
         self.axis = check_axis(axis)
@@ -61,7 +66,7 @@ class LayerNormalization(Layer):
         self.axis = axes  # tf.keras 2.x keeps the resolved list (its config shows it)
         param_shape = tuple(shape[a] for a in axes)
         self._broadcast = tuple(shape[i] if i in axes else 1 for i in range(len(shape)))
-        if self.scale:
+        if self.scale or self.rms_scaling:
             self.gamma = self.add_weight(
                 "gamma",
                 shape=param_shape,
@@ -70,7 +75,7 @@ class LayerNormalization(Layer):
                 constraint=self.gamma_constraint,
                 trainable=True,
             )
-        if self.center:
+        if self.center and not self.rms_scaling:
             self.beta = self.add_weight(
                 "beta",
                 shape=param_shape,
@@ -101,6 +106,14 @@ class LayerNormalization(Layer):
                 f"rank {len(self._broadcast)}, but received input with shape {tuple(shape)}"
             )
         axes = tuple(self.axis)
+        if self.rms_scaling:  # Keras 3's (deprecated) variant: no centering, no beta
+            mean = reduction.reduce_mean(inputs, axes, keepdims=True)
+            var = reduction.reduce_mean(
+                elementwise.squared_difference(inputs, core.stop_gradient(mean)), axes, True
+            )
+            eps = np.asarray(self.epsilon, dtype=var._value.dtype)
+            out = core.multiply(inputs, elementwise.rsqrt(core.add(var, eps)))
+            return core.multiply(out, self._param(self.gamma))
         mean = reduction.reduce_mean(inputs, axes, keepdims=True)
         var = reduction.reduce_mean(
             elementwise.squared_difference(inputs, core.stop_gradient(mean)), axes, keepdims=True
@@ -134,6 +147,8 @@ class LayerNormalization(Layer):
                 "gamma_constraint": _serialize(self.gamma_constraint),
             }
         )
+        if self.rms_scaling:  # a Keras 3 key; tf.keras 2.x has no such argument
+            config["rms_scaling"] = True
         return config
 
 
