@@ -225,3 +225,13 @@ def test_out_of_range_ids_raise_a_clear_error():
     model = keras.Sequential([layers.Embedding(5, 2, input_length=2), layers.Flatten()])
     with pytest.raises(ValueError, match="id 5"):
         model.predict(np.array([[1, 5]]), verbose=0)
+
+
+def test_input_length_per_axis_and_mismatch():
+    emb = layers.Embedding(10, 3, input_length=[2, None])
+    assert emb.compute_output_shape((None, 2, 5)) == (None, 2, 5, 3)
+    assert keras.Sequential([emb]).output_shape == (None, 2, None, 3)
+    with pytest.raises(ValueError, match=r'"input_length" is 6, but received input has shape'):
+        layers.Embedding(10, 3, input_length=6).compute_output_shape((None, 5))
+    with pytest.raises(ValueError, match=r"input_length=\[0\]"):
+        layers.Embedding(10, 3, input_length=[0])

@@ -102,13 +102,18 @@ class Embedding(Layer):
                 f"input_dim = {input_dim!r} and output_dim = {output_dim!r}"
             )
         if input_length is not None:
-            length = _positive_int(input_length)
-            if length is None or length <= 0:
+            lengths = list(input_length) if isinstance(input_length, (list, tuple)) else None
+            checked = [None if n is None else _positive_int(n) for n in (lengths or [input_length])]
+            if not checked or any(
+                n is not None and (c is None or c <= 0)
+                for n, c in zip(lengths or [input_length], checked)
+            ):
                 raise ValueError(
                     "Received an invalid value for `input_length`, expected a positive integer "
-                    f"or None. Received: input_length={input_length!r}"
+                    "(or a list of them, one per input axis after the batch) or None. "
+                    f"Received: input_length={input_length!r}"
                 )
-            input_length = length
+            input_length = checked if lengths is not None else checked[0]
         if sparse:
             raise ValueError(
                 "Embedding: `sparse=True` (sparse gradients) is not supported by lamina; the "
@@ -116,7 +121,9 @@ class Embedding(Layer):
             )
         if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             # tf.keras 2.x: an Embedding always knows its input is (batch, input_length)
-            kwargs["input_shape"] = (input_length,)
+            kwargs["input_shape"] = (
+                tuple(input_length) if isinstance(input_length, list) else (input_length,)
+            )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         from lamina import constraints, initializers, regularizers
 
@@ -188,16 +195,19 @@ class Embedding(Layer):
 
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
-        if self.input_length is not None and len(shape) >= 2:
-            lengths = [self.input_length]
-            if len(shape) - 1 != len(lengths) or (
-                shape[1] is not None and shape[1] != self.input_length
-            ):
-                raise ValueError(
-                    f'"input_length" is {self.input_length}, but received input has shape {shape}'
-                )
-            shape = (shape[0], self.input_length)
-        return shape + (self.output_dim,)
+        if self.input_length is None:
+            return shape + (self.output_dim,)
+        lengths = (
+            list(self.input_length) if isinstance(self.input_length, list) else [self.input_length]
+        )
+        if len(lengths) != len(shape) - 1 or any(
+            a is not None and b is not None and a != b for a, b in zip(lengths, shape[1:])
+        ):
+            raise ValueError(
+                f'"input_length" is {self.input_length}, but received input has shape {shape}'
+            )
+        lengths = [b if a is None else a for a, b in zip(lengths, shape[1:])]
+        return (shape[0],) + tuple(lengths) + (self.output_dim,)
 
     def get_config(self) -> dict:
         config = super().get_config()
