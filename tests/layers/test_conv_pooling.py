@@ -454,6 +454,15 @@ def test_bad_arguments_raise_clear_errors(make, message):
         make()
 
 
+def test_built_conv_refuses_inputs_with_other_channel_counts():
+    conv = layers.Conv2D(2, 3)
+    conv(np.ones((1, 5, 5, 3), "float32"))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
+        conv(np.ones((1, 5, 5, 4), "float32"))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
+        conv(lamina.keras.Input((5, 5, 4)))
+
+
 KERAS_PYTHON = os.environ.get("LAMINA_KERAS_PYTHON")
 
 

@@ -114,8 +114,7 @@ class Conv(Layer):
             )
         else:
             self.bias = None
-        ax = 1 if axis == 1 else len(input_shape) - 1
-        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={ax: channels})
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={axis: channels})
         self.built = True
 
     def _spatial_out(self, dims) -> list:
@@ -166,6 +165,15 @@ class Conv(Layer):
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
                 f"min_ndim={n + 2}, found ndim={len(shape)}. Full shape received: {shape}"
+            )
+        channels = shape[1] if self.data_format == "channels_first" else shape[-1]
+        expected = self.kernel._value.shape[-2] * self.groups
+        if channels != expected:
+            axis = 1 if self.data_format == "channels_first" else -1
+            raise ValueError(
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis '
+                f"{axis} of input shape to have value {expected}, but received input with shape "
+                f"{tuple(shape)}"
             )
         x = inputs
         extra = len(shape) > n + 2
