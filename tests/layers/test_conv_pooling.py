@@ -454,6 +454,55 @@ def test_bad_arguments_raise_clear_errors(make, message):
         make()
 
 
+def test_conv_transpose_config_shapes_and_errors():
+    layer = layers.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=1)
+    assert layer.name == "conv2d_transpose"
+    assert layers.Convolution2DTranspose is layers.Conv2DTranspose
+    config = layer.get_config()
+    # tf_keras 2.21: Conv2D's keys, then output_padding
+    assert list(config)[-1] == "output_padding" and config["output_padding"] == (1, 1)
+    assert layers.Conv2DTranspose.from_config(config).get_config() == config
+    # tf_keras 2.21 compute_output_shape values
+    assert layer.compute_output_shape((None, 7, 7, 4)) == (None, 14, 14, 3)
+    assert layers.Conv2DTranspose(2, 3).compute_output_shape((None, 5, 6, 1)) == (None, 7, 8, 2)
+    assert layers.Conv2DTranspose(2, 4, strides=3).compute_output_shape((None, 5, 6, 1)) == (
+        None, 16, 19, 2,
+    )  # fmt: skip
+    assert layers.Conv1DTranspose(2, 3, strides=2).compute_output_shape((None, 5, 1)) == (
+        None, 11, 2,
+    )  # fmt: skip
+    y = layer(np.ones((2, 7, 7, 4), "float32"))
+    assert tuple(y.shape) == (2, 14, 14, 3) and layer.kernel.shape == (3, 3, 3, 4)
+    with pytest.raises(ValueError, match="Strides must be greater than output padding"):
+        layers.Conv2DTranspose(3, 3, strides=2, output_padding=2)
+    with pytest.raises(ValueError, match="Causal padding is only supported"):
+        layers.Conv1DTranspose(3, 3, padding="causal")
+    with pytest.raises(ValueError, match="`groups` must be 1"):
+        layers.Conv2DTranspose(4, 3, groups=2)
+
+
+def test_conv_autoencoder_learns_and_round_trips(tmp_path):
+    from lamina.models import load_model
+
+    L = layers
+    lamina.random.set_seed(1)
+    model = lamina.keras.Sequential(
+        [
+            lamina.keras.Input((8, 8, 1)),
+            L.Conv2D(4, 3, strides=2, padding="same", activation="relu"),
+            L.Conv2DTranspose(4, 3, strides=2, padding="same", activation="relu"),
+            L.Conv2D(1, 3, padding="same", activation="sigmoid"),
+        ]
+    )
+    model.compile(lamina.keras.optimizers.Adam(0.02), "binary_crossentropy")
+    x = (np.random.rand(32, 8, 8, 1) > 0.5).astype("float32")
+    loss = model.fit(x, x, epochs=15, batch_size=8, verbose=0).history["loss"]
+    assert loss[-1] < 0.8 * loss[0]
+    model.save(str(tmp_path / "ae.keras"))
+    loaded = load_model(str(tmp_path / "ae.keras"))
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), 1e-6)
+
+
 def test_built_conv_refuses_inputs_with_other_channel_counts():
     conv = layers.Conv2D(2, 3)
     conv(np.ones((1, 5, 5, 3), "float32"))

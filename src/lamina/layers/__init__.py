@@ -2,6 +2,12 @@
 
 from lamina.layers.activation import Activation
 from lamina.layers.batch_normalization import BatchNormalization
+from lamina.layers.conv_transpose import (
+    Conv1DTranspose,
+    Conv2DTranspose,
+    Convolution1DTranspose,
+    Convolution2DTranspose,
+)
 from lamina.layers.convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from lamina.layers.dense import Dense
 from lamina.layers.dropout import Dropout
@@ -114,6 +120,10 @@ __all__ = [
     "Conv2D",
     "Convolution1D",
     "Convolution2D",
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Convolution1DTranspose",
+    "Convolution2DTranspose",
     "MaxPooling1D",
     "MaxPooling2D",
     "AveragePooling1D",
