@@ -459,9 +459,11 @@ def test_conv_transpose_config_shapes_and_errors():
     assert layer.name == "conv2d_transpose"
     assert layers.Convolution2DTranspose is layers.Conv2DTranspose
     config = layer.get_config()
-    # tf_keras 2.21: Conv2D's keys, then output_padding
+    # tf_keras 2.21: Conv2D's keys, then output_padding ("groups" left out: Keras 3 refuses it)
     assert list(config)[-1] == "output_padding" and config["output_padding"] == (1, 1)
+    assert "groups" not in config
     assert layers.Conv2DTranspose.from_config(config).get_config() == config
+    assert layers.Conv2DTranspose.from_config(dict(config, groups=1)).get_config() == config
     # tf_keras 2.21 compute_output_shape values
     assert layer.compute_output_shape((None, 7, 7, 4)) == (None, 14, 14, 3)
     assert layers.Conv2DTranspose(2, 3).compute_output_shape((None, 5, 6, 1)) == (None, 7, 8, 2)
@@ -503,6 +505,50 @@ def test_conv_autoencoder_learns_and_round_trips(tmp_path):
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), 1e-6)
 
 
+def test_depthwise_and_separable_configs_names_and_weights():
+    dw = layers.DepthwiseConv2D(3, depth_multiplier=2)
+    sep = layers.SeparableConv2D(4, 3, depth_multiplier=2)
+    assert (dw.name, sep.name) == ("depthwise_conv2d", "separable_conv2d")
+    assert layers.SeparableConvolution2D is layers.SeparableConv2D
+    dw(np.ones((1, 5, 5, 3), "float32"))
+    sep(np.ones((1, 5, 5, 3), "float32"))
+    # tf_keras 2.21 weight names and shapes
+    assert [(w.name.split(":")[0].split("/")[-1], w.shape) for w in sep.weights] == [
+        ("depthwise_kernel", (3, 3, 3, 2)),
+        ("pointwise_kernel", (1, 1, 6, 4)),
+        ("bias", (4,)),
+    ]
+    assert [tuple(w.shape) for w in dw.weights] == [(3, 3, 3, 2), (6,)]
+    # tf_keras 2.21 get_config keys, in order, less those Keras 3 refuses to load ("groups",
+    # Separable's unused kernel_*)
+    assert list(dw.get_config())[3:] == [
+        "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+        "activation", "use_bias", "bias_initializer", "bias_regularizer",
+        "activity_regularizer", "bias_constraint", "depth_multiplier", "depthwise_initializer",
+        "depthwise_regularizer", "depthwise_constraint",
+    ]  # fmt: skip
+    assert list(sep.get_config())[3:] == [
+        "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+        "activation", "use_bias", "bias_initializer",
+        "bias_regularizer", "activity_regularizer",
+        "bias_constraint", "depth_multiplier", "depthwise_initializer",
+        "pointwise_initializer", "depthwise_regularizer", "pointwise_regularizer",
+        "depthwise_constraint", "pointwise_constraint",
+    ]  # fmt: skip
+    for layer in (dw, sep, layers.SeparableConv1D(2, 3, padding="causal")):
+        config = layer.get_config()
+        assert type(layer).from_config(config).get_config() == config
+        tf_keras_config = dict(config, groups=1)  # as tf.keras 2.x writes it
+        assert type(layer).from_config(tf_keras_config).get_config() == config
+    assert dw.count_params() == 3 * 3 * 3 * 2 + 6
+    with pytest.raises(ValueError, match="Causal padding is only supported"):
+        layers.DepthwiseConv1D(3, padding="causal")
+    with pytest.raises(ValueError, match="`depth_multiplier`"):
+        layers.DepthwiseConv2D(3, depth_multiplier=0)
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
+        sep(np.ones((1, 5, 5, 2), "float32"))
+
+
 def test_built_conv_refuses_inputs_with_other_channel_counts():
     conv = layers.Conv2D(2, 3)
     conv(np.ones((1, 5, 5, 3), "float32"))
@@ -530,6 +576,8 @@ def test_real_keras_loads_lamina_cnn_files(tmp_path, ext, module):
     img = lamina.keras.Input((8, 8, 2))
     h = L.Conv2D(4, 3, strides=2, padding="same", activation="relu")(L.ZeroPadding2D(1)(img))
     h = L.UpSampling2D(interpolation="bilinear")(L.MaxPooling2D(padding="same")(h))
+    h = L.SeparableConv2D(3, 2, depth_multiplier=2)(L.DepthwiseConv2D(3, padding="same")(h))
+    h = L.Conv2DTranspose(2, 3, strides=2, output_padding=1)(h)
     h = L.GlobalMaxPooling2D()(L.Cropping2D(((1, 0), (0, 1)))(h))
     out = L.Dense(2)(L.Concatenate()([h, s]))
     model = lamina.keras.Model([img, seq], out)

@@ -10,6 +10,14 @@ from lamina.layers.conv_transpose import (
 )
 from lamina.layers.convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from lamina.layers.dense import Dense
+from lamina.layers.depthwise_separable import (
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    SeparableConv1D,
+    SeparableConv2D,
+    SeparableConvolution1D,
+    SeparableConvolution2D,
+)
 from lamina.layers.dropout import Dropout
 from lamina.layers.embedding import Embedding
 from lamina.layers.global_pooling import (
@@ -124,6 +132,12 @@ __all__ = [
     "Conv2DTranspose",
     "Convolution1DTranspose",
     "Convolution2DTranspose",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
     "MaxPooling1D",
     "MaxPooling2D",
     "AveragePooling1D",

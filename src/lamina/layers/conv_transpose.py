@@ -150,7 +150,10 @@ class ConvTranspose(Conv):
         return out
 
     def get_config(self) -> dict:
+        # tf.keras 2.x also writes "groups": 1, which Keras 3 refuses on load; without it both
+        # load the config (and lamina accepts it from tf.keras files).
         config = super().get_config()
+        del config["groups"]
         config["output_padding"] = self.output_padding
         return config
 
