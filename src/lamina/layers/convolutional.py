@@ -166,7 +166,7 @@ class Conv(Layer):
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
                 f"min_ndim={n + 2}, found ndim={len(shape)}. Full shape received: {shape}"
             )
-        channels = shape[1] if self.data_format == "channels_first" else shape[-1]
+        channels = shape[-n - 1] if self.data_format == "channels_first" else shape[-1]
         expected = self.kernel._value.shape[-2] * self.groups
         if channels != expected:
             axis = 1 if self.data_format == "channels_first" else -1
