@@ -556,6 +556,11 @@ def test_built_conv_refuses_inputs_with_other_channel_counts():
         conv(np.ones((1, 5, 5, 4), "float32"))
     with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
         conv(lamina.keras.Input((5, 5, 4)))
+    first = layers.Conv2D(2, 3, data_format="channels_first")
+    y = first(np.ones((2, 3, 4, 6, 6), "float32"))  # extra leading batch axis, 4 channels
+    assert tuple(y.shape) == (2, 3, 2, 4, 4) == first.compute_output_shape((2, 3, 4, 6, 6))
+    with pytest.raises(ValueError, match="expected axis -3 of input shape to have value 4"):
+        first(np.ones((1, 3, 6, 6), "float32"))
 
 
 KERAS_PYTHON = os.environ.get("LAMINA_KERAS_PYTHON")

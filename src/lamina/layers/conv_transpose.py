@@ -125,7 +125,7 @@ class ConvTranspose(Conv):
         if channels != expected:
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis '
-                f"{1 if first else -1} of input shape to have value {expected}, but received "
+                f"{self._channel_axis()} of input shape to have value {expected}, but received "
                 f"input with shape {shape}"
             )
         out_shape = self.compute_output_shape((shape[0],) + shape[1:])

@@ -74,7 +74,7 @@ class Conv(Layer):
 
     # --- shapes -----------------------------------------------------------------------------
     def _channel_axis(self) -> int:
-        return 1 if self.data_format == "channels_first" else -1
+        return -1 - self.rank if self.data_format == "channels_first" else -1  # as tf.keras
 
     def build(self, input_shape) -> None:
         input_shape = tuple(input_shape)
@@ -169,7 +169,7 @@ class Conv(Layer):
         channels = shape[-n - 1] if self.data_format == "channels_first" else shape[-1]
         expected = self.kernel._value.shape[-2] * self.groups
         if channels != expected:
-            axis = 1 if self.data_format == "channels_first" else -1
+            axis = self._channel_axis()
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis '
                 f"{axis} of input shape to have value {expected}, but received input with shape "

@@ -89,7 +89,7 @@ class _DepthwiseBase(Conv):
         if (shape[1] if first else shape[-1]) != expected:
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis '
-                f"{1 if first else -1} of input shape to have value {expected}, but received "
+                f"{self._channel_axis()} of input shape to have value {expected}, but received "
                 f"input with shape {shape}"
             )
         conv_utils.check_positive_output(
