@@ -53,3 +53,30 @@ def test_max_pool_gradient_goes_to_the_first_maximum_of_a_window():
         tape.watch(x)
         y = layers.MaxPooling2D()(x)
     np.testing.assert_array_equal(tape.gradient(y, x).numpy(), REF["tie_grad"])
+
+
+@pytest.mark.parametrize(
+    "strides,padding,dilations",
+    [(1, "VALID", 1), (2, "SAME", 1), ((1, 2), "VALID", 1), (1, "SAME", 2)],
+)
+def test_conv_gradients_of_gradients(strides, padding, dilations):
+    """The conv op's input and filter gradients are themselves differentiable in x and f."""
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "engine"))
+    from gradcheck import check_grad
+
+    r = np.random.RandomState(3)
+    probe = None
+
+    def grads(x, w):
+        nonlocal probe
+        with lamina.GradientTape() as tape:
+            tape.watch([x, w])
+            y = lamina.nn.conv2d(x, w, strides, padding, dilations=dilations)
+            if probe is None:
+                probe = lamina.constant(r.randn(*y.shape))
+            loss = lamina.reduce_sum(y * y * probe)
+        return tape.gradient(loss, [x, w])
+
+    check_grad(grads, r.randn(2, 5, 6, 2), r.randn(2, 3, 2, 3), rtol=1e-4, atol=1e-5)

@@ -17,7 +17,6 @@ from lamina.ops.core import (
     _float_input,
     as_tensor_pair,
     convert_to_tensor,
-    matmul,
     reshape,
 )
 
@@ -64,6 +63,87 @@ def col2im(p: Tensor, shape: tuple, k: tuple, s: tuple, d: tuple) -> Tensor:
                 :, :, :, i, j, :
             ]
     return record(out, (p,), lambda g: (im2col(g, k, s, d),))
+
+
+# --- the convolution and its two gradients -------------------------------------------------
+# Three recorded ops, each differentiated by the other two, so every order of derivative
+# stays on the tape: y = conv(x, f); dx = input_grad(g, f); df = filter_grad(x, g).
+def _windows(v: np.ndarray, k: tuple, s: tuple, d: tuple) -> np.ndarray:
+    """im2col as a NumPy array (N*OH*OW, KH*KW*C) (no padding)."""
+    n, h, w, c = v.shape
+    oh, ow = _out_size(h, k[0], s[0], d[0]), _out_size(w, k[1], s[1], d[1])
+    if oh <= 0 or ow <= 0:
+        raise ValueError(
+            f"The window {k} (dilation {d}) is larger than the (padded) input of spatial "
+            f"shape {(h, w)}."
+        )
+    s_n, s_h, s_w, s_c = v.strides
+    view = np.lib.stride_tricks.as_strided(
+        v, (n, oh, ow, k[0], k[1], c), (s_n, s_h * s[0], s_w * s[1], s_h * d[0], s_w * d[1], s_c),
+        writeable=False,
+    )  # fmt: skip
+    return np.ascontiguousarray(view).reshape(n * oh * ow, k[0] * k[1] * c)
+
+
+def _conv_forward(x: Tensor, f: Tensor, s: tuple, d: tuple, cols=None) -> Tensor:
+    """(N, H, W, C) x (KH, KW, C, O) -> (N, OH, OW, O), unpadded."""
+    from lamina.autodiff.tape import needs
+
+    xv, fv = x._value, f._value
+    kh, kw, c, o = fv.shape
+    n, h, w, _ = xv.shape
+    oh, ow = _out_size(h, kh, s[0], d[0]), _out_size(w, kw, s[1], d[1])
+    if cols is None:
+        cols = _windows(xv, (kh, kw), s, d)
+    out = (cols @ fv.reshape(kh * kw * c, o)).reshape(n, oh, ow, o)
+
+    def vjp(g):
+        gx = _conv_input_grad(g, f, xv.shape, s, d) if needs(0) else None
+        gf = _conv_filter_grad(x, g, fv.shape, s, d, cols) if needs(1) else None
+        return gx, gf
+
+    return record(out, (x, f), vjp)
+
+
+def _conv_input_grad(g: Tensor, f: Tensor, x_shape: tuple, s: tuple, d: tuple) -> Tensor:
+    """The adjoint of ``_conv_forward`` in ``x``: scatter ``g @ f[i, j].T`` per kernel offset."""
+    from lamina.autodiff.tape import needs
+
+    gv, fv = g._value, f._value
+    n, oh, ow, o = gv.shape
+    kh, kw, c, _ = fv.shape
+    g2 = gv.reshape(n * oh * ow, o)
+    out = np.zeros(x_shape, dtype=np.result_type(gv.dtype, fv.dtype))
+    for i in range(kh):
+        for j in range(kw):
+            part = (g2 @ fv[i, j].T).reshape(n, oh, ow, c)
+            hi, wj = i * d[0], j * d[1]
+            out[:, hi : hi + s[0] * oh : s[0], wj : wj + s[1] * ow : s[1], :] += part
+
+    def vjp(gg):
+        dg = _conv_forward(gg, f, s, d) if needs(0) else None
+        df = _conv_filter_grad(gg, g, fv.shape, s, d) if needs(1) else None
+        return dg, df
+
+    return record(out, (g, f), vjp)
+
+
+def _conv_filter_grad(x: Tensor, g: Tensor, f_shape: tuple, s: tuple, d: tuple, cols=None):
+    """The gradient of ``_conv_forward`` in ``f``: ``windows(x).T @ g``."""
+    from lamina.autodiff.tape import needs
+
+    xv, gv = x._value, g._value
+    kh, kw, c, o = f_shape
+    if cols is None:
+        cols = _windows(xv, (kh, kw), s, d)
+    out = (cols.T @ gv.reshape(-1, o)).reshape(f_shape)
+
+    def vjp(gf):
+        dx = _conv_input_grad(g, gf, xv.shape, s, d) if needs(0) else None
+        dg = _conv_forward(x, gf, s, d, cols) if needs(1) else None
+        return dx, dg
+
+    return record(out, (x, g), vjp)
 
 
 # --- argument handling ----------------------------------------------------------------------
@@ -148,10 +228,7 @@ def conv2d(
     p = _padding(padding, x._value.shape[1:3], (kh, kw), s, d, "conv2d")
     if any(a or b for a, b in p):
         x = pad(x, [[0, 0], *p, [0, 0]])
-    cols = im2col(x, (kh, kw), s, d)
-    n, oh, ow = cols._value.shape[:3]
-    y = matmul(reshape(cols, (n * oh * ow, kh * kw * cin)), reshape(f, (kh * kw * cin, cout)))
-    return _back(reshape(y, (n, oh, ow, cout)), first)
+    return _back(_conv_forward(x, f, s, d), first)
 
 
 def conv1d(
@@ -245,9 +322,7 @@ def conv2d_transpose(
             f"conv2d_transpose: output_shape {out_shape} is not consistent with an input of "
             f"spatial shape {(h, w)}, kernel {(kh, kw)}, strides {s} and padding {padding!r}."
         )
-    cols = matmul(reshape(x, (n * h * w, cin)), reshape(f, (kh * kw * cout, cin)), transpose_b=True)
-    cols = reshape(cols, (n, h, w, kh, kw, cout))
-    y = col2im(cols, full, (kh, kw), s, d)
+    y = _conv_input_grad(x, f, full, s, d)  # the adjoint of conv2d(., f)
     y = getitem(
         y,
         (
