@@ -822,7 +822,14 @@ def _functional_from_config(cls, config: dict, custom_objects, prebuilt: dict | 
             layer = layer_from_config(entry, custom_objects=custom_objects)
         created[name] = layer
         pending.append((layer, _inbound_calls(entry.get("inbound_nodes", []))))
-    # Each layer's node outputs, indexed like the saved node indices.
+    # Each layer's node outputs, indexed like the saved node indices. tf.keras 2.x's list-form
+    # nodes count a nested model's calls from 1 (node 0 is its own graph's).
+    from lamina.saving.legacy_h5 import own_node_models
+
+    list_form = any(
+        isinstance(n, list) for e in config["layers"] for n in e.get("inbound_nodes") or []
+    )
+    first_call = dict.fromkeys(own_node_models(config["layers"]), 1) if list_form else {}
     node_outputs: dict[str, list] = {}
     for name, layer in created.items():
         if isinstance(layer, InputLayer):
@@ -838,7 +845,7 @@ def _functional_from_config(cls, config: dict, custom_objects, prebuilt: dict | 
             and isinstance(ref[0], str)
             and isinstance(ref[1], int)
         ):
-            lname, nidx, tidx = ref[0], ref[1], ref[2]
+            lname, nidx, tidx = ref[0], ref[1] - first_call.get(ref[0], 0), ref[2]
             return node_outputs[lname][nidx][tidx]
         return ref
 
@@ -852,7 +859,8 @@ def _functional_from_config(cls, config: dict, custom_objects, prebuilt: dict | 
             and isinstance(ref[0], str)
             and isinstance(ref[1], int)
         ):
-            return ref[0] in node_outputs and len(node_outputs[ref[0]]) > ref[1]
+            nidx = ref[1] - first_call.get(ref[0], 0)
+            return ref[0] in node_outputs and len(node_outputs[ref[0]]) > nidx
         if isinstance(ref, (list, tuple)):
             return all(ready(r) for r in ref)
         if isinstance(ref, dict):

@@ -67,7 +67,7 @@ def save_legacy_h5(model, filepath, include_optimizer: bool = True) -> None:
 
     full = model_to_config_dict(model)
     compile_config = full.pop("compile_config", None)
-    model_config = {"class_name": full["class_name"], "config": full["config"]}
+    model_config = _tf_keras_spellings({"class_name": full["class_name"], "config": full["config"]})
     with atomic_path(filepath) as tmp:
         with h5py.File(tmp, "w") as h5:
             h5.attrs["backend"] = "tensorflow"
@@ -76,7 +76,7 @@ def save_legacy_h5(model, filepath, include_optimizer: bool = True) -> None:
             if include_optimizer and compile_config:
                 training = {k: v for k, v in compile_config.items() if k != "optimizer"}
                 training["loss"] = _full_loss_names(training.get("loss"))
-                training["optimizer_config"] = compile_config.get("optimizer")
+                training["optimizer_config"] = _tf_keras_optimizer(compile_config.get("optimizer"))
                 h5.attrs["training_config"] = json.dumps(training, default=_json_default)
             save_weights_to_group(h5.create_group("model_weights"), model)
             opt = getattr(model, "optimizer", None)
@@ -91,6 +91,127 @@ def save_legacy_h5(model, filepath, include_optimizer: bool = True) -> None:
                     og.attrs["weight_names"] = np.array([n.encode("utf8") for n in names])
                     for n, v in zip(names, variables):
                         og.create_dataset(n, data=np.asarray(v._value))
+
+
+_OP_LAYERS = {"TFOpLambda", "SlicingOpLambda"}  # tf.keras 2.x wrote their nodes its own way
+
+
+def _history(value):
+    """``[layer, node, tensor]`` of a serialized Keras 3 tensor, else None."""
+    if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+        hist = value.get("config", {}).get("keras_history")
+        if isinstance(hist, list) and len(hist) == 3:
+            return list(hist)
+    return None
+
+
+def _tf_keras_node(node):
+    """A Keras 3 node (``{"args": [...], "kwargs": {...}}``) as tf.keras 2.x's list of
+    ``[layer, node, tensor, kwargs]`` entries, or None when it has no such form (tensors
+    among the keyword arguments or after the first argument)."""
+    if not isinstance(node, dict):
+        return node if isinstance(node, list) else None
+    args, kwargs = node.get("args", []), node.get("kwargs", {}) or {}
+    if len(args) != 1 or any(_history(v) is not None for v in kwargs.values()):
+        return None
+    first = args[0]
+    tensors = first if isinstance(first, list) else [first]
+    entries = []
+    for t in tensors:
+        hist = _history(t)
+        if hist is None:
+            return None
+        entries.append(hist + [dict(kwargs)])
+    return entries
+
+
+def _tf_keras_spellings(config):
+    """The config with tf.keras 2.x's spellings where Keras 3's differ, so tf.keras 2.x loads
+    the file too (Keras 3 and lamina read both): an ``InputLayer``'s ``batch_shape`` is
+    ``batch_input_shape``, and functional nodes are lists of ``[layer, node, tensor, kwargs]``."""
+    if isinstance(config, list):
+        return [_tf_keras_spellings(c) for c in config]
+    if not isinstance(config, dict):
+        return config
+    out = {k: _tf_keras_spellings(v) for k, v in config.items()}
+    nodes = out.get("inbound_nodes")
+    if isinstance(nodes, list) and out.get("class_name") not in _OP_LAYERS:
+        legacy = [_tf_keras_node(n) for n in nodes]
+        if all(n is not None for n in legacy):
+            out["inbound_nodes"] = legacy
+    if isinstance(out.get("layers"), list) and "input_layers" in out:
+        _offset_nested_model_nodes(out)
+    inner = out.get("config")
+    if out.get("class_name") == "InputLayer" and isinstance(inner, dict) and "batch_shape" in inner:
+        inner = dict(inner)
+        inner["batch_input_shape"] = inner.pop("batch_shape")
+        out["config"] = inner
+    return out
+
+
+def own_node_models(layers: list) -> set:
+    """Names of the nested models that tf.keras 2.x gave a node of their own (index 0, made
+    when their graph was built), so that calls inside the outer model count from 1: every
+    functional model, and a Sequential that has an input layer."""
+    names = set()
+    for entry in layers:
+        cls, cfg = entry.get("class_name"), entry.get("config") or {}
+        inner = cfg.get("layers") or []
+        has_input = bool(inner) and inner[0].get("class_name") == "InputLayer"
+        if cls in ("Functional", "Model") or (cls == "Sequential" and has_input):
+            names.add(entry.get("name") or cfg.get("name"))
+    return names
+
+
+def _offset_nested_model_nodes(config: dict) -> None:
+    """Shift list-form references to nested models by their own node (see own_node_models)."""
+    own = own_node_models(config["layers"])
+    if not own:
+        return
+
+    def shift(ref):
+        if isinstance(ref, list) and len(ref) >= 3 and ref[0] in own and isinstance(ref[1], int):
+            return [ref[0], ref[1] + 1] + ref[2:]
+        return ref
+
+    for entry in config["layers"]:
+        nodes = entry.get("inbound_nodes")
+        if isinstance(nodes, list) and all(isinstance(n, list) for n in nodes):
+            entry["inbound_nodes"] = [[shift(r) for r in node] for node in nodes]
+    for key in ("output_layers", "input_layers"):
+        refs = config.get(key)
+        if isinstance(refs, list) and refs and isinstance(refs[0], list):
+            config[key] = [shift(r) for r in refs]
+        elif isinstance(refs, list):
+            config[key] = shift(refs)
+
+
+#: Keras 3 optimizer arguments tf.keras 2.x's HDF5 loader refuses, with the values that
+#: mean "not used" (dropped when they have them).
+_KERAS3_ONLY_DEFAULTS = {
+    "weight_decay": (None,),
+    "clipnorm": (None,),
+    "global_clipnorm": (None,),
+    "clipvalue": (None,),
+    "use_ema": (False,),
+    "ema_momentum": (0.99,),
+    "ema_overwrite_frequency": (None,),
+    "loss_scale_factor": (None,),
+    "gradient_accumulation_steps": (None,),
+}
+
+
+def _tf_keras_optimizer(config):
+    """The optimizer's config as tf.keras 2.x wrote it in HDF5 files (``class_name`` and
+    ``config`` without Keras 3's unused extras), so both tf.keras 2.x and Keras 3 read it."""
+    if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
+        return config
+    inner = dict(config["config"])
+    if not inner.get("use_ema"):
+        for key, unused in _KERAS3_ONLY_DEFAULTS.items():
+            if key in inner and inner[key] in unused:
+                del inner[key]
+    return {"class_name": config.get("class_name"), "config": inner}
 
 
 #: Short loss names Keras 3's HDF5 loader cannot resolve (it finds the metric of that name).
