@@ -92,14 +92,59 @@ def blas_threads_limited(n: int) -> Iterator[None]:
             set_blas_threads(before)
 
 
+#: Layer attributes holding the weights a layer multiplies its input by.
+_KERNELS = ("kernel", "depthwise_kernel", "pointwise_kernel", "recurrent_kernel")
+
+
+def _leaf_layers(model) -> list:
+    out, stack = [], list(getattr(model, "layers", ()) or ())
+    while stack:
+        layer = stack.pop()
+        inner = getattr(layer, "layers", None)
+        if inner:
+            stack.extend(inner)
+        else:
+            out.append(layer)
+    return out
+
+
+def _positions(layer, kernel_shape: tuple) -> int:
+    """How many rows the layer's product has per sample: 1 for a Dense on vectors, the
+    timesteps for a Dense on sequences, the output pixels for a convolution."""
+    try:
+        shape = layer.output_shape
+    except Exception:
+        return 1
+    if not isinstance(shape, tuple) or not shape or any(d is None for d in shape[1:]):
+        return 1
+    size = 1
+    for d in shape[1:]:
+        size *= int(d)
+    return max(1, size // max(int(kernel_shape[-1]), 1))
+
+
 def largest_gemm(model, batch_size: int) -> int:
-    """Multiply-adds of the biggest per-batch product with one of the model's weight matrices."""
+    """Multiply-adds of the biggest per-batch product of one of the model's kernels (a
+    convolution counts its output positions: its product has a row per pixel)."""
     biggest = 0
-    for v in getattr(model, "trainable_variables", ()) or ():
-        shape = getattr(v._value, "shape", ())
-        if len(shape) == 2:
-            biggest = max(biggest, int(shape[0]) * int(shape[1]))
-    return biggest * max(int(batch_size or 32), 1)
+    batch = max(int(batch_size or 32), 1)
+    layers = _leaf_layers(model) or [model]
+    for layer in layers:
+        for attr in _KERNELS:
+            v = getattr(layer, attr, None)
+            shape = getattr(getattr(v, "_value", None), "shape", ())
+            if len(shape) < 2:
+                continue
+            size = 1
+            for d in shape:
+                size *= int(d)
+            biggest = max(biggest, size * _positions(layer, shape))
+    if not biggest:  # a model whose layers hide their kernels: its 2-D weights
+        for v in getattr(model, "trainable_variables", ()) or ():
+            shape = getattr(v._value, "shape", ())
+            if len(shape) == 2:
+                biggest = max(biggest, int(shape[0]) * int(shape[1]))
+    return biggest * batch
 
 
 def threads_for_fit(model, batch_size: int):
