@@ -187,7 +187,7 @@ def test_batchnorm_fit_moves_statistics_like_tf_keras():
         atol=1e-5,
     )
     text = _summary(model)
-    assert re.search(r"batch_normalization \(BatchN.*\(None, 4\) +16 ", text)
+    assert re.search(r"batch_normalization \(Batch.*\(None, 4\) +16 ", text)
     assert "Total params: 37" in text
     assert "Trainable params: 29" in text
     assert "Non-trainable params: 8" in text
@@ -342,7 +342,7 @@ def test_layernorm_summary_config_and_errors():
     inp = keras.Input((5,))
     model = keras.Model(inp, layers.LayerNormalization()(inp))
     text = _summary(model)
-    assert re.search(r"layer_normalization \(LayerN.*\(None, 5\) +10 ", text)
+    assert re.search(r"layer_normalization \(Layer.*\(None, 5\) +10 ", text)
     assert "Trainable params: 10" in text
     ln = model.layers[1]
     config = ln.get_config()

@@ -22,30 +22,47 @@ def _count(weights) -> int:
     return total
 
 
+def _node_depths(model) -> dict[int, tuple[int, object]]:
+    """Each graph node's depth (0 at the outputs, +1 per step towards the inputs), as tf.keras
+    numbers them: a node sits one deeper than the deepest node it feeds, and every call of a
+    shared layer sits at least as deep as that layer's deepest call."""
+    nodes = list(model._graph_nodes)
+    node_depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    for node in reversed(nodes):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = depth
+        node_depth[id(node)] = depth
+        for parent in node.parent_nodes:
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    return {id(n): (node_depth.get(id(n), 0), n) for n in nodes}
+
+
 def _is_sequential_like(model) -> bool:
+    """tf.keras's test for the three-column table: a Sequential or subclassed model, or a
+    graph with one node per depth, none taking several inputs, and no layer called twice."""
     if type(model).__name__ == "Sequential" or not getattr(model, "_is_graph_network", False):
         return True
-    nodes = [n for n in model._graph_nodes if not n.is_input]
-    if len(model.inputs) != 1 or len(model.outputs) != 1:
-        return False
-    layers_seen = set()
-    for node in nodes:
-        if len(node.input_tensors) > 1 or id(node.layer) in layers_seen:
+    per_depth: dict[int, list] = {}
+    for depth, node in _node_depths(model).values():
+        per_depth.setdefault(depth, []).append(node)
+    for group in per_depth.values():
+        if len(group) > 1 or len(group[0].input_tensors) > 1:
             return False
-        layers_seen.add(id(node.layer))
-    # A chain: every node's output feeds at most one other node of the graph.
-    consumers: dict[int, int] = {}
-    for node in nodes:
-        for t in node.input_tensors:
-            consumers[id(t)] = consumers.get(id(t), 0) + 1
-    return all(c <= 1 for c in consumers.values())
+    graph = {id(n) for n in model._graph_nodes}
+    for layer in model.layers:
+        if sum(id(n) in graph for n in layer._inbound_nodes) > 1:
+            return False
+    return True
 
 
-def _format_shape(layer) -> str:
+def _format_shape(layer, unknown: str = "multiple") -> str:
     try:
         shape = layer.output_shape
-    except (AttributeError, ValueError, RuntimeError):
+    except (AttributeError, ValueError):
         return "multiple"
+    except RuntimeError:
+        return unknown
     return str(shape)
 
 
@@ -58,7 +75,13 @@ def print_summary(
     show_trainable=False,
     layer_range=None,
 ) -> None:
-    """Print ``model``'s summary table with ``print_fn`` (default ``print``)."""
+    """Print ``model``'s summary table with ``print_fn`` (default ``print``).
+
+    Long fields wrap inside their column as tf.keras 2.x wraps them: each column keeps two
+    spaces before the next one plus one more so the next column starts aligned, a nested
+    row's first column gives up one character per ``|`` border, and a cell holding a tuple
+    or list is broken right after the item that ends in it (``),`` ``],`` ...).
+    """
     if print_fn is None:
         print_fn = print
     sequential_like = _is_sequential_like(model)
@@ -68,7 +91,9 @@ def print_summary(
         headers = ["Layer (type)", "Output Shape", "Param #"]
     else:
         line_length = line_length or 98
-        positions = positions or [0.33, 0.55, 0.67, 1.0]
+        # Keras 2.2/2.3 split the four columns at a third, 55% and 67%; tf.keras 2.x moved them.
+        legacy = _style.is_keras22() and not (expand_nested or show_trainable)
+        positions = positions or ([0.33, 0.55, 0.67, 1.0] if legacy else [0.3, 0.6, 0.70, 1.0])
         headers = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
     positions = list(positions)
     if positions[-1] <= 1:
@@ -78,6 +103,8 @@ def print_summary(
         positions.append(line_length)
         headers.append("Trainable")
     relevant = {id(n) for n in getattr(model, "_graph_nodes", [])}
+    last = len(positions) - 1
+    breaks = ("),", "},", "],", "',")
 
     def row(fields, level: int = 0) -> None:
         pending = [str(f) for f in fields]
@@ -85,42 +112,41 @@ def print_summary(
             line = ""
             for col in range(len(pending)):
                 start = positions[col - 1] if col > 0 else 0
-                end = positions[col]
-                space = 2 if col != len(positions) - 1 else 0
-                cut = end - start - space
+                space = 2 if col != last else 0
+                # Two spaces between columns, one more so the next column starts aligned;
+                # the first column of a nested row also leaves room for its borders.
+                cut = positions[col] - start - space - (1 if col != last else 0)
+                if col == 0:
+                    cut -= level
                 piece = pending[col][:cut]
-                # Break long cells after the end of a tuple/list item, as Keras does.
-                breaks = [
-                    piece.find(b) + len(b) for b in ("),", "},", "],", "',") if piece.find(b) >= 0
-                ]
-                if breaks:
-                    cut = min(breaks)
+                ends = [piece.find(b) + len(b) for b in breaks if piece.find(b) >= 0]
+                if ends:
+                    cut = min(ends)
                     piece = piece[:cut]
                 if col == 0:
                     line += "|" * level + " "
-                line += piece
-                line += " " * space if space else ""
+                line += piece + " " * space
                 pending[col] = pending[col][cut:]
-                pad = positions[col] - len(line) - (level if level else 0)
-                line += " " * pad
-            line += "|" * level
-            print_fn(line)
+                width = positions[col] - (level if level and col == last else 0)
+                line += " " * (width - len(line))
+            print_fn(line + "|" * level)
 
     def layer_row(layer, level: int = 0) -> None:
         name = f"{layer.name} ({type(layer).__name__})"
-        if not layer.built and not getattr(layer, "_is_graph_network", False):
-            params = "0 (unused)"
+        if sequential_like:
+            if not layer.built and not getattr(layer, "_is_graph_network", False):
+                params = "0 (unused)"
+            else:
+                params = layer.count_params()
+            fields = [name, _format_shape(layer, "?"), params]
         else:
-            params = layer.count_params()
-        fields = [name, _format_shape(layer), params]
-        if not sequential_like:
-            connections = []
-            for node in layer._inbound_nodes:
-                if relevant and id(node) not in relevant:
-                    continue
-                for inbound, node_index, tensor_index, _ in node.iterate_inbound():
-                    connections.append(f"{inbound.name}[{node_index}][{tensor_index}]")
-            fields.append(connections)
+            connections = [
+                f"{inbound.name}[{node_index}][{tensor_index}]"
+                for node in layer._inbound_nodes
+                if not relevant or id(node) in relevant
+                for inbound, node_index, tensor_index, _ in node.iterate_inbound()
+            ]
+            fields = [name, _format_shape(layer), layer.count_params(), connections]
         if show_trainable:
             fields.append("Y" if layer.trainable else "N")
         row(fields, level)
@@ -128,13 +154,15 @@ def print_summary(
     def print_layer(layer, level: int = 0, nested_last: bool = False) -> None:
         layer_row(layer, level)
         sub = getattr(layer, "layers", None) if expand_nested else None
-        if sub and hasattr(layer, "_is_graph_network"):
+        if sub:
             print_fn(
                 "|" * (level + 1) + "\u00af" * (line_length - 2 * level - 2) + "|" * (level + 1)
             )
             for i, inner in enumerate(sub):
                 print_layer(inner, level + 1, i == len(sub) - 1)
             print_fn("|" * level + "\u00af" * (line_length - 2 * level) + "|" * level)
+            # tf.keras prints no blank separator after an expanded model's closing rule.
+            nested_last = True
         if not nested_last:
             print_fn("|" * level + " " * (line_length - 2 * level) + "|" * level)
 
