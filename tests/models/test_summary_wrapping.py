@@ -591,6 +591,63 @@ EXPECTED = {
         "============================================================================\n"
         "____________________________________________________________________________"
     ),
+    "cnn_range": (
+        'Model: "sequential"\n'
+        "_________________________________________________________________\n"
+        " Layer (type)                Output Shape              Param #   \n"
+        "=================================================================\n"
+        " max_pooling2d (MaxPooling2  (None, 64, 64, 16)        0         \n"
+        " D)                                                              \n"
+        "                                                                 \n"
+        " batch_normalization (Batch  (None, 64, 64, 16)        64        \n"
+        " Normalization)                                                  \n"
+        "                                                                 \n"
+        " conv2d_1 (Conv2D)           (None, 62, 62, 32)        4640      \n"
+        "                                                                 \n"
+        "=================================================================\n"
+        "_________________________________________________________________"
+    ),
+    "cnn_range_reversed": (
+        'Model: "sequential"\n'
+        "_________________________________________________________________\n"
+        " Layer (type)                Output Shape              Param #   \n"
+        "=================================================================\n"
+        " conv2d (Conv2D)             (None, 128, 128, 16)      448       \n"
+        "                                                                 \n"
+        " max_pooling2d (MaxPooling2  (None, 64, 64, 16)        0         \n"
+        " D)                                                              \n"
+        "                                                                 \n"
+        " batch_normalization (Batch  (None, 64, 64, 16)        64        \n"
+        " Normalization)                                                  \n"
+        "                                                                 \n"
+        " conv2d_1 (Conv2D)           (None, 62, 62, 32)        4640      \n"
+        "                                                                 \n"
+        " average_pooling2d (Average  (None, 31, 31, 32)        0         \n"
+        " Pooling2D)                                                      \n"
+        "                                                                 \n"
+        " global_average_pooling2d (  (None, 32)                0         \n"
+        " GlobalAveragePooling2D)                                         \n"
+        "                                                                 \n"
+        "=================================================================\n"
+        "_________________________________________________________________"
+    ),
+    "functional_range": (
+        'Model: "model"\n'
+        "__________________________________________________________________________________________________\n"
+        " Layer (type)                Output Shape                 Param #   Connected to                  \n"
+        "==================================================================================================\n"
+        " dense_2 (Dense)             (None, 8)                    136       ['meta_input[0][0]']          \n"
+        "                                                                                                  \n"
+        " dense_3 (Dense)             (None, 8)                    136       ['meta_input[0][0]']          \n"
+        "                                                                                                  \n"
+        " add (Add)                   (None, 8)                    0         ['global_average_pooling2d_1[0\n"
+        "                                                                    ][0]',                        \n"
+        "                                                                     'dense_2[0][0]',             \n"
+        "                                                                     'dense_3[0][0]']             \n"
+        "                                                                                                  \n"
+        "==================================================================================================\n"
+        "__________________________________________________________________________________________________"
+    ),
 }
 
 
@@ -622,6 +679,9 @@ CASES = {
     ),
     "nested_seq": (nested_seq, {}),
     "nested_seq_expand": (nested_seq, {"expand_nested": True, "show_trainable": True}),
+    "cnn_range": (cnn, {"layer_range": ["max", "conv2d_1"]}),
+    "cnn_range_reversed": (cnn, {"layer_range": ["glob", "conv"]}),
+    "functional_range": (functional, {"layer_range": ["dense_2", "add"]}),
 }
 
 
@@ -677,3 +737,10 @@ def test_keras22_style_keeps_its_cut_columns():
     assert "max_pooling2d (MaxPooling2D) (None, 64, 64, 16)        0         " in lines
     assert "global_average_pooling2d (Gl (None, 32)                0         " in lines
     assert wide[1].startswith("Layer (type)                    Output Shape         Param #")
+
+
+def test_layer_range_errors():
+    with pytest.raises(ValueError, match=r"do not match the layer names.*\['nope', 'dense'\]"):
+        cnn().summary(layer_range=["nope", "dense"])
+    with pytest.raises(ValueError, match="length 2"):
+        cnn().summary(layer_range=["dense"])

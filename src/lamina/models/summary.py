@@ -8,6 +8,8 @@ In the ``keras2.2``/``keras2.3`` output styles the table is printed as Keras 2.2
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from lamina.utils import output_style as _style
@@ -232,22 +234,25 @@ def _print_keras2_rows(model, layers, headers, positions, line_length, print_fn,
 
 
 def _layer_slice(model, layers, layer_range) -> list:
+    """The layers from the first whose name matches ``layer_range[0]`` to the last whose name
+    matches ``layer_range[1]`` (regular expressions matched at the start of the name, as
+    tf.keras does; a reversed pair is swapped)."""
     if len(layer_range) != 2:
         raise ValueError(
             f"layer_range must be a list or tuple of length 2. Received: layer_range = "
             f"{layer_range} of length {len(layer_range)}"
         )
-    names = [x.name for x in layers]
-    idx = []
-    for pattern in layer_range:
-        hits = [i for i, n in enumerate(names) if pattern in n]
-        if not hits:
-            raise ValueError(
-                f"Passed layer_name {pattern!r} does not match any layer name in the model "
-                f"'{model.name}'."
-            )
-        idx.append(hits[0])
-    return layers[idx[0] : idx[1] + 1]
+    if not all(isinstance(p, str) for p in layer_range):
+        raise ValueError(f"layer_range should contain string type only. Received: {layer_range}")
+    lower = [i for i, x in enumerate(layers) if re.match(layer_range[0], x.name)]
+    upper = [i for i, x in enumerate(layers) if re.match(layer_range[1], x.name)]
+    if not lower or not upper:
+        raise ValueError(
+            f"Passed layer_names do not match the layer names in the model. Received: {layer_range}"
+        )
+    if min(lower) > max(upper):
+        return layers[min(upper) : max(lower) + 1]
+    return layers[min(lower) : max(upper) + 1]
 
 
 __all__ = ["print_summary"]
