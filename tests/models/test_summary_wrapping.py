@@ -9,6 +9,7 @@ is checked separately.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import lamina as keras
@@ -648,6 +649,43 @@ EXPECTED = {
         "==================================================================================================\n"
         "__________________________________________________________________________________________________"
     ),
+    "sub": (
+        'Model: "net"\n'
+        "_________________________________________________________________\n"
+        " Layer (type)                Output Shape              Param #   \n"
+        "=================================================================\n"
+        " conv2d_9 (Conv2D)           multiple                  112       \n"
+        "                                                                 \n"
+        " global_average_pooling2d_9  multiple                  0         \n"
+        "  (GlobalAveragePooling2D)                                       \n"
+        "                                                                 \n"
+        " unused_dense (Dense)        multiple                  0 (unused)\n"
+        "                                                                 \n"
+        " dense_99 (Dense)            multiple                  10        \n"
+        "                                                                 \n"
+        "=================================================================\n"
+        "_________________________________________________________________"
+    ),
+    "siamese": (
+        'Model: "siamese"\n'
+        "__________________________________________________________________________________________________\n"
+        " Layer (type)                Output Shape                 Param #   Connected to                  \n"
+        "==================================================================================================\n"
+        " left (InputLayer)           [(None, 6)]                  0         []                            \n"
+        "                                                                                                  \n"
+        " right (InputLayer)          [(None, 6)]                  0         []                            \n"
+        "                                                                                                  \n"
+        " shared_dense (Dense)        (None, 4)                    28        ['left[0][0]',                \n"
+        "                                                                     'right[0][0]']               \n"
+        "                                                                                                  \n"
+        " concatenate_5 (Concatenate  (None, 8)                    0         ['shared_dense[0][0]',        \n"
+        " )                                                                   'shared_dense[1][0]']        \n"
+        "                                                                                                  \n"
+        " head (Dense)                (None, 1)                    9         ['concatenate_5[0][0]']       \n"
+        "                                                                                                  \n"
+        "==================================================================================================\n"
+        "__________________________________________________________________________________________________"
+    ),
 }
 
 
@@ -655,6 +693,33 @@ def _built_text_model():
     model = text_model()
     model.build((None, 200))
     return model
+
+
+class Net(keras.Model):
+    """A subclassed model: its rows show ``multiple`` and an uncalled layer ``0 (unused)``."""
+
+    def __init__(self):
+        super().__init__(name="net")
+        self.conv = L.Conv2D(4, 3, name="conv2d_9")
+        self.pool = L.GlobalAveragePooling2D(name="global_average_pooling2d_9")
+        self.unused = L.Dense(3, name="unused_dense")
+        self.out = L.Dense(2, name="dense_99")
+
+    def call(self, x):
+        return self.out(self.pool(self.conv(x)))
+
+
+def subclassed():
+    net = Net()
+    net(np.zeros((1, 8, 8, 3), "float32"))
+    return net
+
+
+def siamese():
+    a, b = keras.Input((6,), name="left"), keras.Input((6,), name="right")
+    shared = L.Dense(4, name="shared_dense")
+    joined = L.Concatenate(name="concatenate_5")([shared(a), shared(b)])
+    return keras.Model([a, b], L.Dense(1, name="head")(joined), name="siamese")
 
 
 CASES = {
@@ -682,6 +747,8 @@ CASES = {
     "cnn_range": (cnn, {"layer_range": ["max", "conv2d_1"]}),
     "cnn_range_reversed": (cnn, {"layer_range": ["glob", "conv"]}),
     "functional_range": (functional, {"layer_range": ["dense_2", "add"]}),
+    "sub": (subclassed, {}),
+    "siamese": (siamese, {}),
 }
 
 
