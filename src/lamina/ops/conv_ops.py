@@ -379,8 +379,11 @@ def _window_spread(g: Tensor, shape: tuple, k: tuple, s: tuple, weights) -> Tens
     gv = g._value
     out_hw = gv.shape[1:3]
     ws = weights() if callable(weights) else [weights] * (k[0] * k[1])
-    out = np.zeros(shape, dtype=gv.dtype)
     disjoint = s[0] >= k[0] and s[1] >= k[1]  # each input entry in one window at most
+    if disjoint and s == k and tuple(shape[1:3]) == (k[0] * out_hw[0], k[1] * out_hw[1]):
+        out = np.empty(shape, dtype=gv.dtype)  # the windows tile the input: all written below
+    else:
+        out = np.zeros(shape, dtype=gv.dtype)
     for sl, w in zip(_window_slices(k, s, *out_hw), ws):
         if disjoint:
             np.multiply(gv, w, out=out[sl])
@@ -413,17 +416,21 @@ def max_pool2d(
     oh, ow = _out_hw(x, k, s)
     v = x._value
     slices = _window_slices(k, s, oh, ow)
-    out = v[slices[0]].copy()
-    for sl in slices[1:]:
+    out = np.maximum(v[slices[0]], v[slices[1]]) if len(slices) > 1 else v[slices[0]].copy()
+    for sl in slices[2:]:
         np.maximum(out, v[sl], out=out)
 
     def masks() -> list:
-        free = np.ones(out.shape, dtype=bool)  # windows whose max is not yet claimed
+        free = None  # windows whose max is not yet claimed (None: all of them)
         result = []
-        for sl in slices:
+        for i, sl in enumerate(slices):
             m = np.equal(v[sl], out)
-            np.logical_and(m, free, out=m)
-            np.greater(free, m, out=free)  # free and not m
+            if free is None:
+                free = np.logical_not(m)
+            else:
+                np.logical_and(m, free, out=m)
+                if i + 1 < len(slices):
+                    np.greater(free, m, out=free)  # free and not m
             result.append(m)
         return result
 

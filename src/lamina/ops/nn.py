@@ -54,11 +54,20 @@ def relu(features, name=None) -> Tensor:
     """max(x, 0); the gradient at 0 is 0, as TensorFlow."""
     x = features if isinstance(features, Tensor) else convert_to_tensor(features)
     v = x._value
-    return record(
-        np.maximum(v, v.dtype.type(0)),
-        (x,),
-        lambda g: (multiply(g, Tensor((v > 0).astype(g._value.dtype))),),
-    )
+    return record(np.maximum(v, v.dtype.type(0)), (x,), lambda g: (_relu_grad(g, v),))
+
+
+def _relu_grad(g: Tensor, v: np.ndarray) -> Tensor:
+    """``g * (v > 0)``: the ReLU backward, linear in ``g`` (so its own VJP).
+
+    The 0/1 mask is made in the result's buffer and multiplied in place: one large array per
+    call instead of three (mask, float mask, product), with the same bits as ``g * mask``."""
+    gv = g._value
+    out = np.greater(v, 0).astype(gv.dtype)
+    if out.shape != gv.shape:  # a broadcast seed gradient: the general op unbroadcasts
+        return multiply(g, Tensor(out))
+    np.multiply(out, gv, out=out)
+    return record(out, (g,), lambda gg: (_relu_grad(gg, v),))
 
 
 def relu6(features, name=None) -> Tensor:
