@@ -419,31 +419,82 @@ def max_pool2d(
     out = np.maximum(v[slices[0]], v[slices[1]]) if len(slices) > 1 else v[slices[0]].copy()
     for sl in slices[2:]:
         np.maximum(out, v[sl], out=out)
+    shape = v.shape
+    tiled = s == k  # windows side by side: (N, OH, KH, OW, KW, C) views of the input
+    cache: list = []  # [per-offset masks, the (N, OH, KH, OW, KW, C) mask when tiled]
 
     def masks() -> list:
-        free = None  # windows whose max is not yet claimed (None: all of them)
-        result = []
-        for i, sl in enumerate(slices):
-            m = np.equal(v[sl], out)
-            if free is None:
-                free = np.logical_not(m)
-            else:
-                np.logical_and(m, free, out=m)
-                if i + 1 < len(slices):
-                    np.greater(free, m, out=free)  # free and not m
-            result.append(m)
-        return result
-
-    cache: list = []
-
-    def weights() -> list:
         if not cache:
-            cache.extend(masks())
+            cache.extend(_first_max_tiled(v, out, k) if tiled else (_first_max(v, out, slices),))
         return cache
 
-    shape = v.shape
-    y = record(out, (x,), lambda g: (_window_spread(g, shape, k, s, weights),))
-    return _back(y, first)
+    def weights() -> list:
+        """Per window offset, where that offset holds its window's first maximum (computed
+        on first use, so inference never pays for it)."""
+        return masks()[0]
+
+    def vjp(g):
+        if tiled:
+            return (_max_spread_tiled(g, shape, k, masks()[1], weights),)
+        return (_window_spread(g, shape, k, s, weights),)
+
+    return _back(record(out, (x,), vjp), first)
+
+
+def _tiles(a: np.ndarray, k: tuple, out_hw: tuple) -> np.ndarray:
+    """The (N, OH, KH, OW, KW, C) view of the windows of ``a`` when strides equal the window."""
+    n, _, _, c = a.shape
+    crop = a[:, : k[0] * out_hw[0], : k[1] * out_hw[1]]
+    return crop.reshape((n, out_hw[0], k[0], out_hw[1], k[1], c), copy=False)
+
+
+def _first_max(v: np.ndarray, out: np.ndarray, slices: list) -> list:
+    """Boolean masks, one per window offset (strided views), of each window's first maximum."""
+    free = None  # windows whose max is not yet claimed (None: all of them)
+    result = []
+    for i, sl in enumerate(slices):
+        m = np.equal(v[sl], out)
+        if free is None:
+            free = np.logical_not(m)
+        else:
+            np.logical_and(m, free, out=m)
+            if i + 1 < len(slices):
+                np.greater(free, m, out=free)  # free and not m
+        result.append(m)
+    return result
+
+
+def _first_max_tiled(v: np.ndarray, out: np.ndarray, k: tuple) -> list:
+    """``_first_max`` for side-by-side windows: one comparison over the whole tiled input,
+    then each offset keeps only the windows no earlier offset claimed."""
+    eq = np.equal(_tiles(v, k, out.shape[1:3]), out[:, :, None, :, None, :])
+    views = [eq[:, :, i, :, j] for i in range(k[0]) for j in range(k[1])]
+    seen = views[0].copy()
+    for i, m in enumerate(views[1:], 2):
+        np.greater(m, seen, out=m)  # m and not seen
+        if i < len(views):
+            np.logical_or(seen, m, out=seen)
+    return views, eq
+
+
+def _max_spread_tiled(g: Tensor, shape: tuple, k: tuple, eq: np.ndarray, weights) -> Tensor:
+    """Max pooling's input gradient for side-by-side windows: ``g * mask`` in one pass.
+
+    Same bits as ``_window_spread`` (each entry is ``mask * g``; entries outside every window
+    are zero)."""
+    gv = g._value
+    out_hw = gv.shape[1:3]
+    gb = gv[:, :, None, :, None, :]
+    if shape[1:3] == (k[0] * out_hw[0], k[1] * out_hw[1]):
+        out = eq.astype(gv.dtype)
+        np.multiply(out, gb, out=out)
+        out = out.reshape(shape)
+    else:
+        out = np.zeros(shape, dtype=gv.dtype)
+        t = _tiles(out, k, out_hw)
+        t[...] = eq
+        np.multiply(t, gb, out=t)
+    return record(out, (g,), lambda gg: (_window_sum(gg, k, k, out_hw, weights),))
 
 
 def avg_pool2d(
