@@ -12,6 +12,7 @@ import numpy as np
 
 from lamina.autodiff.tape import record
 from lamina.autodiff.tensor import Tensor
+from lamina.ops import _allocator
 from lamina.ops.array_ops import getitem, pad, transpose
 from lamina.ops.core import (
     _float_input,
@@ -210,6 +211,7 @@ def conv2d(
     input, filters, strides=1, padding="VALID", data_format="NHWC", dilations=None, name=None
 ) -> Tensor:
     """2-D convolution: ``input`` (N, H, W, C), ``filters`` (KH, KW, C, O) -> (N, OH, OW, O)."""
+    _allocator.keep_large_blocks()  # once: large temporaries reused, not page-faulted anew
     x, f = as_tensor_pair(_float_input(input, "conv2d"), filters, "conv2d")
     if x.ndim != 4 or f.ndim != 4:
         raise ValueError(
