@@ -189,14 +189,27 @@ class Conv(Layer):
             pads = [[0, 0], [0, 0], [0, 0]]
             pads[time_axis] = [left, 0]
             x = array_ops.pad(x, pads)
-        if self.groups == 1:
+        fused = (
+            self.use_bias
+            and self.groups == 1
+            and self.rank == 2
+            and self.data_format != "channels_first"
+            and self.padding != "causal"
+        )
+        if fused:  # the bias added inside the convolution's own op (no second array)
+            from lamina.ops import conv_ops
+
+            out = conv_ops.conv2d_bias(
+                x, self.kernel, self.bias, self.strides, self.padding.upper(), self.dilation_rate
+            )
+        elif self.groups == 1:
             out = self._convolve(x, self.kernel)
         else:
             axis = 1 if self.data_format == "channels_first" else x.ndim - 1
             xs = array_ops.split(x, self.groups, axis=axis)
             ks = array_ops.split(self.kernel, self.groups, axis=n + 1)
             out = array_ops.concat([self._convolve(a, b) for a, b in zip(xs, ks)], axis=axis)
-        if self.use_bias:
+        if self.use_bias and not fused:
             bias = self.bias
             if self.data_format == "channels_first":
                 bias = core.reshape(bias, (self.filters,) + (1,) * n)

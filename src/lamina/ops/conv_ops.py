@@ -86,9 +86,11 @@ def _windows(v: np.ndarray, k: tuple, s: tuple, d: tuple) -> np.ndarray:
     return np.ascontiguousarray(view).reshape(n * oh * ow, k[0] * k[1] * c)
 
 
-def _conv_forward(x: Tensor, f: Tensor, s: tuple, d: tuple, cols=None) -> Tensor:
-    """(N, H, W, C) x (KH, KW, C, O) -> (N, OH, OW, O), unpadded."""
+def _conv_forward(x: Tensor, f: Tensor, s: tuple, d: tuple, cols=None, b=None) -> Tensor:
+    """(N, H, W, C) x (KH, KW, C, O) -> (N, OH, OW, O), unpadded; plus the bias ``b`` (O,)
+    when given, added in place (the same sums as ``add(conv, b)``, one array fewer)."""
     from lamina.autodiff.tape import needs
+    from lamina.ops.core import unbroadcast
 
     xv, fv = x._value, f._value
     kh, kw, c, o = fv.shape
@@ -103,7 +105,12 @@ def _conv_forward(x: Tensor, f: Tensor, s: tuple, d: tuple, cols=None) -> Tensor
         gf = _conv_filter_grad(x, g, fv.shape, s, d, cols) if needs(1) else None
         return gx, gf
 
-    return record(out, (x, f), vjp)
+    if b is None:
+        return record(out, (x, f), vjp)
+    np.add(out, b._value, out=out)
+    return record(
+        out, (x, f, b), lambda g: (*vjp(g), unbroadcast(g, b._value.shape) if needs(2) else None)
+    )
 
 
 def _conv_input_grad(g: Tensor, f: Tensor, x_shape: tuple, s: tuple, d: tuple) -> Tensor:
@@ -211,6 +218,17 @@ def conv2d(
     input, filters, strides=1, padding="VALID", data_format="NHWC", dilations=None, name=None
 ) -> Tensor:
     """2-D convolution: ``input`` (N, H, W, C), ``filters`` (KH, KW, C, O) -> (N, OH, OW, O)."""
+    return _conv2d(input, filters, strides, padding, data_format, dilations)
+
+
+def conv2d_bias(x, filters, bias, strides, padding: str, dilations) -> Tensor:
+    """``add(conv2d(x, filters, strides, padding, 'NHWC', dilations), bias)`` as one recorded
+    op (the Conv2D layer's forward): the same numbers and gradients, one array fewer.
+    ``bias`` is a 1-D Tensor; another dtype or size falls back to the separate ``add``."""
+    return _conv2d(x, filters, strides, padding, "NHWC", dilations, bias)
+
+
+def _conv2d(input, filters, strides, padding, data_format, dilations, bias=None) -> Tensor:
     _allocator.keep_large_blocks()  # once: large temporaries reused, not page-faulted anew
     x, f = as_tensor_pair(_float_input(input, "conv2d"), filters, "conv2d")
     if x.ndim != 4 or f.ndim != 4:
@@ -230,7 +248,18 @@ def conv2d(
     p = _padding(padding, x._value.shape[1:3], (kh, kw), s, d, "conv2d")
     if any(a or b for a, b in p):
         x = pad(x, [[0, 0], *p, [0, 0]])
-    return _back(_conv_forward(x, f, s, d), first)
+    if bias is None:
+        return _back(_conv_forward(x, f, s, d), first)
+    fuse = (
+        not first
+        and bias._value.shape == (cout,)
+        and bias._value.dtype == np.result_type(x._value.dtype, f._value.dtype)
+    )
+    if fuse:
+        return _conv_forward(x, f, s, d, b=bias)
+    from lamina.ops.core import add
+
+    return add(_back(_conv_forward(x, f, s, d), first), bias)
 
 
 def conv1d(
