@@ -189,19 +189,23 @@ class Conv(Layer):
             pads = [[0, 0], [0, 0], [0, 0]]
             pads[time_axis] = [left, 0]
             x = array_ops.pad(x, pads)
+        from lamina import activations
+
         fused = (
-            self.use_bias
-            and self.groups == 1
+            self.groups == 1
             and self.rank == 2
             and self.data_format != "channels_first"
             and self.padding != "causal"
+            and (self.use_bias or self.activation is activations.relu)
         )
-        if fused:  # the bias added inside the convolution's own op (no second array)
+        relu = fused and self.activation is activations.relu and not extra
+        if fused:  # bias (and relu) inside the convolution's own op: no extra arrays
             from lamina.ops import conv_ops
 
             out = conv_ops.conv2d_bias(
-                x, self.kernel, self.bias, self.strides, self.padding.upper(), self.dilation_rate
-            )
+                x, self.kernel, self.bias if self.use_bias else None, self.strides,
+                self.padding.upper(), self.dilation_rate, relu,
+            )  # fmt: skip
         elif self.groups == 1:
             out = self._convolve(x, self.kernel)
         else:
@@ -216,7 +220,7 @@ class Conv(Layer):
             out = core.add(out, bias)
         if extra:
             out = core.reshape(out, shape[: len(shape) - n - 1] + out._value.shape[1:])
-        if self.activation is not None:
+        if self.activation is not None and not relu:
             out = self.activation(out)
         return out
 

@@ -86,9 +86,12 @@ def _windows(v: np.ndarray, k: tuple, s: tuple, d: tuple) -> np.ndarray:
     return np.ascontiguousarray(view).reshape(n * oh * ow, k[0] * k[1] * c)
 
 
-def _conv_forward(x: Tensor, f: Tensor, s: tuple, d: tuple, cols=None, b=None) -> Tensor:
+def _conv_forward(
+    x: Tensor, f: Tensor, s: tuple, d: tuple, cols=None, b=None, relu: bool = False
+) -> Tensor:
     """(N, H, W, C) x (KH, KW, C, O) -> (N, OH, OW, O), unpadded; plus the bias ``b`` (O,)
-    when given, added in place (the same sums as ``add(conv, b)``, one array fewer)."""
+    when given and then ``max(., 0)`` when ``relu``, both in place (the same numbers and
+    gradients as ``relu(add(conv, b))``, without their arrays)."""
     from lamina.autodiff.tape import needs
     from lamina.ops.core import unbroadcast
 
@@ -105,12 +108,24 @@ def _conv_forward(x: Tensor, f: Tensor, s: tuple, d: tuple, cols=None, b=None) -
         gf = _conv_filter_grad(x, g, fv.shape, s, d, cols) if needs(1) else None
         return gx, gf
 
-    if b is None:
+    if b is None and not relu:
         return record(out, (x, f), vjp)
-    np.add(out, b._value, out=out)
-    return record(
-        out, (x, f, b), lambda g: (*vjp(g), unbroadcast(g, b._value.shape) if needs(2) else None)
-    )
+    if b is not None:
+        np.add(out, b._value, out=out)
+    if relu:
+        np.maximum(out, out.dtype.type(0), out=out)
+
+    def fused_vjp(g):
+        if relu:  # (out > 0) is (pre-activation > 0)
+            from lamina.ops.nn import _relu_grad
+
+            g = _relu_grad(g, out)
+        if b is None:
+            return vjp(g)
+        gb = unbroadcast(g, b._value.shape) if needs(2) else None  # first, as add's VJP ran
+        return (*vjp(g), gb)
+
+    return record(out, (x, f) if b is None else (x, f, b), fused_vjp)
 
 
 def _conv_input_grad(g: Tensor, f: Tensor, x_shape: tuple, s: tuple, d: tuple) -> Tensor:
@@ -221,14 +236,17 @@ def conv2d(
     return _conv2d(input, filters, strides, padding, data_format, dilations)
 
 
-def conv2d_bias(x, filters, bias, strides, padding: str, dilations) -> Tensor:
-    """``add(conv2d(x, filters, strides, padding, 'NHWC', dilations), bias)`` as one recorded
-    op (the Conv2D layer's forward): the same numbers and gradients, one array fewer.
-    ``bias`` is a 1-D Tensor; another dtype or size falls back to the separate ``add``."""
-    return _conv2d(x, filters, strides, padding, "NHWC", dilations, bias)
+def conv2d_bias(x, filters, bias, strides, padding: str, dilations, relu: bool = False):
+    """``add(conv2d(x, filters, strides, padding, 'NHWC', dilations), bias)`` (then ``relu``
+    when asked) as one recorded op (the Conv2D layer's forward): the same numbers and
+    gradients, fewer arrays. ``bias`` is a 1-D Tensor or None; another dtype or size falls
+    back to the separate ops."""
+    return _conv2d(x, filters, strides, padding, "NHWC", dilations, bias, relu)
 
 
-def _conv2d(input, filters, strides, padding, data_format, dilations, bias=None) -> Tensor:
+def _conv2d(
+    input, filters, strides, padding, data_format, dilations, bias=None, relu: bool = False
+) -> Tensor:
     _allocator.keep_large_blocks()  # once: large temporaries reused, not page-faulted anew
     x, f = as_tensor_pair(_float_input(input, "conv2d"), filters, "conv2d")
     if x.ndim != 4 or f.ndim != 4:
@@ -248,18 +266,23 @@ def _conv2d(input, filters, strides, padding, data_format, dilations, bias=None)
     p = _padding(padding, x._value.shape[1:3], (kh, kw), s, d, "conv2d")
     if any(a or b for a, b in p):
         x = pad(x, [[0, 0], *p, [0, 0]])
-    if bias is None:
+    if bias is None and not relu:
         return _back(_conv_forward(x, f, s, d), first)
-    fuse = (
-        not first
-        and bias._value.shape == (cout,)
-        and bias._value.dtype == np.result_type(x._value.dtype, f._value.dtype)
+    fuse = not first and (
+        bias is None
+        or (
+            bias._value.shape == (cout,)
+            and bias._value.dtype == np.result_type(x._value.dtype, f._value.dtype)
+        )
     )
     if fuse:
-        return _conv_forward(x, f, s, d, b=bias)
+        return _conv_forward(x, f, s, d, b=bias, relu=relu)
     from lamina.ops.core import add
+    from lamina.ops.nn import relu as relu_op
 
-    return add(_back(_conv_forward(x, f, s, d), first), bias)
+    y = _back(_conv_forward(x, f, s, d), first)
+    y = y if bias is None else add(y, bias)
+    return relu_op(y) if relu else y
 
 
 def conv1d(
