@@ -128,44 +128,18 @@ def _conv_forward(
     return record(out, (x, f) if b is None else (x, f, b), fused_vjp)
 
 
-_ALL_OFFSETS_BYTES = 128 * 1024 * 1024  # the largest all-offsets product of _conv_input_grad
-
-
 def _conv_input_grad(g: Tensor, f: Tensor, x_shape: tuple, s: tuple, d: tuple) -> Tensor:
-    """The adjoint of ``_conv_forward`` in ``x``: scatter ``g @ f[i, j].T`` per kernel offset.
-
-    The products of every offset come from one matmul against the (O, KH*KW*C) filter matrix
-    when that (N*OH*OW, KH*KW*C) result is moderate (one large product uses BLAS far better
-    than KH*KW thin ones), else one matmul per offset. Only when each per-offset product is
-    itself a regular GEMM (C > 1: not a matrix-vector product; M*N*K over 1e6: not
-    OpenBLAS's small-matrix kernels) in float32, so both compute each entry as the same
-    blocked length-O dot product and give the same bits (checked on random shapes; float64
-    products of different widths were seen to differ in the last bit)."""
+    """The adjoint of ``_conv_forward`` in ``x``: scatter ``g @ f[i, j].T`` per kernel offset."""
     from lamina.autodiff.tape import needs
 
     gv, fv = g._value, f._value
     n, oh, ow, o = gv.shape
     kh, kw, c, _ = fv.shape
     g2 = gv.reshape(n * oh * ow, o)
-    dt = np.result_type(gv.dtype, fv.dtype)
-    out = np.zeros(x_shape, dtype=dt)
-    m = g2.shape[0]
-    if (
-        dt == np.float32
-        and c > 1
-        and m * c * o > 1e6
-        and m * kh * kw * c * dt.itemsize <= _ALL_OFFSETS_BYTES
-    ):
-        fm = fv.transpose(3, 0, 1, 2).reshape(o, kh * kw * c)
-        parts = (g2 @ fm).reshape(n, oh, ow, kh, kw, c)
-    else:
-        parts = None
+    out = np.zeros(x_shape, dtype=np.result_type(gv.dtype, fv.dtype))
     for i in range(kh):
         for j in range(kw):
-            if parts is None:
-                part = (g2 @ fv[i, j].T).reshape(n, oh, ow, c)
-            else:
-                part = parts[:, :, :, i, j, :]
+            part = (g2 @ fv[i, j].T).reshape(n, oh, ow, c)
             hi, wj = i * d[0], j * d[1]
             out[:, hi : hi + s[0] * oh : s[0], wj : wj + s[1] * ow : s[1], :] += part
 
