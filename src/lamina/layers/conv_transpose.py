@@ -65,27 +65,8 @@ class ConvTranspose(Conv):
                 "the channel dimension, which found to be `None`."
             )
         channels = int(channels)
-        self.kernel = self.add_weight(
-            "kernel",
-            shape=self.kernel_size + (self.filters, channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            dtype=self.dtype,
-            trainable=True,
-        )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                "bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                dtype=self.dtype,
-                trainable=True,
-            )
-        else:
-            self.bias = None
+        self.kernel = self._configured_weight("kernel", self.kernel_size + (self.filters, channels))
+        self.bias = self._configured_weight("bias", (self.filters,)) if self.use_bias else None
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
         self.built = True
 

@@ -93,27 +93,10 @@ class Conv(Layer):
                 f"groups. Received groups={self.groups}, but the input has {channels} channels "
                 f"(full input shape is {input_shape})."
             )
-        self.kernel = self.add_weight(
-            "kernel",
-            shape=self.kernel_size + (channels // self.groups, self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            dtype=self.dtype,
-            trainable=True,
+        self.kernel = self._configured_weight(
+            "kernel", self.kernel_size + (channels // self.groups, self.filters)
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                "bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                dtype=self.dtype,
-                trainable=True,
-            )
-        else:
-            self.bias = None
+        self.bias = self._configured_weight("bias", (self.filters,)) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={axis: channels})
         self.built = True
 

@@ -74,27 +74,8 @@ class Dense(Layer):
                 f"The last dimension of the inputs to a Dense layer should be defined. Found "
                 f"None. Full input shape received: {tuple(input_shape)} (layer '{self.name}')."
             )
-        self.kernel = self.add_weight(
-            "kernel",
-            shape=(int(last), self.units),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            dtype=self.dtype,
-            trainable=True,
-        )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                "bias",
-                shape=(self.units,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                dtype=self.dtype,
-                trainable=True,
-            )
-        else:
-            self.bias = None
+        self.kernel = self._configured_weight("kernel", (int(last), self.units))
+        self.bias = self._configured_weight("bias", (self.units,)) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: int(last)})
         self.built = True
 

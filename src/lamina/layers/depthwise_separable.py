@@ -180,27 +180,14 @@ class DepthwiseConv(_DepthwiseBase):
 
     def build(self, input_shape) -> None:
         channels = self._channels(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel",
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-            dtype=self.dtype,
-            trainable=True,
+        self.depthwise_kernel = self._configured_weight(
+            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier)
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                "bias",
-                shape=(channels * self.depth_multiplier,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                dtype=self.dtype,
-                trainable=True,
-            )
-        else:
-            self.bias = None
+        self.bias = (
+            self._configured_weight("bias", (channels * self.depth_multiplier,))
+            if self.use_bias
+            else None
+        )
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): channels})
         self.built = True
 
@@ -296,36 +283,13 @@ class SeparableConv(_DepthwiseBase):
 
     def build(self, input_shape) -> None:
         channels = self._channels(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel",
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-            dtype=self.dtype,
-            trainable=True,
+        self.depthwise_kernel = self._configured_weight(
+            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier)
         )
-        self.pointwise_kernel = self.add_weight(
-            "pointwise_kernel",
-            shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer,
-            regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint,
-            dtype=self.dtype,
-            trainable=True,
+        self.pointwise_kernel = self._configured_weight(
+            "pointwise_kernel", (1,) * self.rank + (channels * self.depth_multiplier, self.filters)
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                "bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                dtype=self.dtype,
-                trainable=True,
-            )
-        else:
-            self.bias = None
+        self.bias = self._configured_weight("bias", (self.filters,)) if self.use_bias else None
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): channels})
         self.built = True
 

@@ -430,6 +430,21 @@ class Layer:
         return out
 
     # --- weights ------------------------------------------------------------------------
+    def _configured_weight(self, name: str, shape: tuple) -> Variable:
+        """The trainable weight ``name`` (``kernel``, ``bias``, ``depthwise_kernel`` ...) made
+        with the initializer, regularizer and constraint the layer keeps for it
+        (``kernel_initializer``, ``bias_regularizer``, ``depthwise_constraint`` ...)."""
+        prefix = name[: -len("_kernel")] if name.endswith("_kernel") else name
+        return self.add_weight(
+            name,
+            shape=shape,
+            initializer=getattr(self, f"{prefix}_initializer"),
+            regularizer=getattr(self, f"{prefix}_regularizer"),
+            constraint=getattr(self, f"{prefix}_constraint"),
+            dtype=self.dtype,
+            trainable=True,
+        )
+
     def add_weight(self, *args, **kwargs) -> Variable:
         """Create a weight Variable tracked by this layer.
 
