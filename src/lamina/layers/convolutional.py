@@ -8,7 +8,7 @@ The arithmetic is ``lamina.ops.conv_ops`` (im2col + matmul), on the general tape
 from __future__ import annotations
 
 from lamina.layers import conv_utils
-from lamina.layers.layer import InputSpec, Layer, _serialize
+from lamina.layers.layer import InputSpec, Layer
 from lamina.legacy import rename_kwargs
 
 
@@ -222,13 +222,7 @@ class Conv(Layer):
                 "groups": self.groups,
                 "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias,
-                "kernel_initializer": _serialize(self.kernel_initializer),
-                "bias_initializer": _serialize(self.bias_initializer),
-                "kernel_regularizer": _serialize(self.kernel_regularizer),
-                "bias_regularizer": _serialize(self.bias_regularizer),
-                "activity_regularizer": _serialize(self.activity_regularizer),
-                "kernel_constraint": _serialize(self.kernel_constraint),
-                "bias_constraint": _serialize(self.bias_constraint),
+                **self._weights_config("kernel", "bias"),
             }
         )
         return config

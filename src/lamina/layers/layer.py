@@ -445,6 +445,20 @@ class Layer:
             trainable=True,
         )
 
+    def _weights_config(self, *prefixes: str) -> dict:
+        """The config entries of the weights' initializers, regularizers (with the activity
+        regularizer) and constraints, in Keras's order: ``kernel_initializer``,
+        ``bias_initializer``, ``kernel_regularizer``, ... ``bias_constraint``."""
+        out = {f"{p}_initializer": _serialize(getattr(self, f"{p}_initializer")) for p in prefixes}
+        out.update(
+            {f"{p}_regularizer": _serialize(getattr(self, f"{p}_regularizer")) for p in prefixes}
+        )
+        out["activity_regularizer"] = _serialize(self.activity_regularizer)
+        out.update(
+            {f"{p}_constraint": _serialize(getattr(self, f"{p}_constraint")) for p in prefixes}
+        )
+        return out
+
     def add_weight(self, *args, **kwargs) -> Variable:
         """Create a weight Variable tracked by this layer.
 
